@@ -1,0 +1,30 @@
+/**
+ * Sampler names as written in a study's `algorithm.name`, and how each is built from its
+ * settings. The one place that knows every sampler.
+ */
+import { SpecError } from '../api/issues.js';
+import { GridSampler } from './grid.js';
+import { RandomSampler } from './random.js';
+import type { Sampler } from './types.js';
+
+type Settings = Record<string, unknown>;
+
+const factories: Record<string, (settings: Settings) => Sampler> = {
+  random: () => new RandomSampler(),
+  grid: (s) => new GridSampler(s),
+};
+
+export function samplerNames(): string[] {
+  return Object.keys(factories).sort();
+}
+
+/** Builds the sampler `name` with `settings`; an unknown name is a `SpecError` on `path`. */
+export function createSampler(name: string, settings: Settings = {}, path = '/algorithm/name'): Sampler {
+  const factory = factories[name];
+  if (factory === undefined) {
+    throw new SpecError([
+      { code: 'unknown_algorithm', path, message: `unknown algorithm "${name}"`, hint: `one of ${samplerNames().join(', ')}` },
+    ]);
+  }
+  return factory(settings);
+}

@@ -31,6 +31,7 @@ export function gridValues(space: SearchSpace, p: ParamSpec): ParamValue[] {
     case 'categorical':
       return [...p.values];
     case 'subset':
+      if (countValues(space, p) > MAX_GRID_POINTS) throw new GridError(`parameter "${p.name}" has more than ${MAX_GRID_POINTS} subsets`);
       return subsets(p.values, p.minSize ?? 1, p.maxSize ?? p.values.length);
   }
 }
@@ -45,7 +46,6 @@ function subsets(values: readonly Scalar[], min: number, max: number): Scalar[][
       current.push(values[i] as Scalar);
       pick(i + 1, current);
       current.pop();
-      if (out.length > MAX_GRID_POINTS) throw new GridError(`the subset grid has more than ${MAX_GRID_POINTS} points`);
     }
   };
   pick(0, []);
@@ -53,18 +53,57 @@ function subsets(values: readonly Scalar[], min: number, max: number): Scalar[][
 }
 
 /**
+ * Number of grid points, computed without listing them: only the parameters that others depend
+ * on are walked; the rest multiply in. Throws `GridError` for a continuous parameter.
+ */
+export function gridSize(space: SearchSpace): number {
+  const parents = new Set(space.params.flatMap((p) => Object.keys(p.when ?? {})));
+  const counts = new Map(space.params.map((p) => [p.name, parents.has(p.name) ? 0 : countValues(space, p)]));
+  const values = new Map(space.params.filter((p) => parents.has(p.name)).map((p) => [p.name, gridValues(space, p)]));
+  const walk = (i: number, chosen: Params): number => {
+    if (i === space.params.length) return 1;
+    const p = space.params[i] as ParamSpec;
+    if (!space.isActive(p, chosen)) return walk(i + 1, chosen);
+    if (!parents.has(p.name)) return (counts.get(p.name) as number) * walk(i + 1, chosen);
+    let total = 0;
+    for (const v of values.get(p.name) as ParamValue[]) total += walk(i + 1, { ...chosen, [p.name]: v });
+    return total;
+  };
+  return walk(0, {});
+}
+
+function countValues(space: SearchSpace, p: ParamSpec): number {
+  if (p.type === 'float' || p.type === 'int') {
+    if (p.type === 'float' && p.step === undefined) gridValues(space, p); // throws the continuous-parameter error
+    return space.domain(p.name).count;
+  }
+  if (p.type === 'categorical') return p.values.length;
+  let total = 0;
+  const n = p.values.length;
+  for (let k = p.minSize ?? 1; k <= (p.maxSize ?? n); k++) total += binomial(n, k);
+  return total;
+}
+
+function binomial(n: number, k: number): number {
+  let c = 1;
+  for (let i = 1; i <= k; i++) c = (c * (n - k + i)) / i;
+  return Math.round(c);
+}
+
+/**
  * Every grid point, in a fixed order (the first parameter varies slowest). Throws `GridError`
- * for a continuous parameter or more than `MAX_GRID_POINTS` points.
+ * for a continuous parameter or more than `MAX_GRID_POINTS` points (checked before listing).
  */
 export function enumerateGrid(space: SearchSpace): Params[] {
+  const size = gridSize(space);
+  if (size > MAX_GRID_POINTS) {
+    throw new GridError(`the grid has ${size} points, more than ${MAX_GRID_POINTS}; narrow the space or use another sampler`);
+  }
   const values = new Map(space.params.map((p) => [p.name, gridValues(space, p)]));
   const out: Params[] = [];
   const walk = (i: number, chosen: Params) => {
     if (i === space.params.length) {
       out.push({ ...chosen });
-      if (out.length > MAX_GRID_POINTS) {
-        throw new GridError(`the grid has more than ${MAX_GRID_POINTS} points; narrow the space or use another sampler`);
-      }
       return;
     }
     const p = space.params[i] as ParamSpec;

@@ -1,0 +1,86 @@
+/**
+ * What a cluster test file needs: the cluster (shared or its own), a namespace per test, and
+ * polling helpers. A test that cannot have a cluster is skipped with the reason printed.
+ *
+ *   test('…', async (t) => {
+ *     const c = await clusterOrSkip(t);
+ *     if (!c) return;
+ *     const ns = await testNamespace(t, c, 'gpu-job');
+ *     …
+ *   });
+ */
+import { readFileSync } from 'node:fs';
+import type { TestContext } from 'node:test';
+import { connectCluster, startCluster, type ClusterHandle, type ClusterInfo } from './cluster.js';
+import { ApiError, type Obj, type Rest } from './rest.js';
+import { waitFor } from './util.js';
+
+export { waitFor } from './util.js';
+export { ApiError } from './rest.js';
+export type { Obj, Rest } from './rest.js';
+
+let pending: Promise<ClusterHandle | { skip: string }> | undefined;
+
+async function obtain(): Promise<ClusterHandle | { skip: string }> {
+  const infoPath = process.env.KUBETUNE_CLUSTER_INFO;
+  if (infoPath) {
+    const info = JSON.parse(readFileSync(infoPath, 'utf8')) as ClusterInfo | { error: string };
+    if ('error' in info) return { skip: `no test cluster: ${info.error}` };
+    return connectCluster(info);
+  }
+  // Run on its own (not through test/run.mjs): start a private cluster for this file.
+  try {
+    const cluster = await startCluster();
+    process.once('beforeExit', () => void cluster.stop());
+    return cluster;
+  } catch (e) {
+    return { skip: `no test cluster: ${(e as Error).message}` };
+  }
+}
+
+/** The cluster, or undefined after marking the test skipped with the reason. */
+export async function clusterOrSkip(t: TestContext): Promise<ClusterHandle | undefined> {
+  pending ??= obtain();
+  const c = await pending;
+  if ('skip' in c) {
+    t.skip(c.skip);
+    console.error(`# SKIP ${t.name}: ${c.skip}`);
+    return undefined;
+  }
+  return c;
+}
+
+/**
+ * A fresh namespace named after the test (unique per process, no randomness), ready for pods
+ * (its default ServiceAccount exists); deleted when the test ends.
+ */
+export async function testNamespace(t: TestContext, c: ClusterHandle, slug: string, labels: Record<string, string> = {}): Promise<string> {
+  const name = `${slug}-${process.pid.toString(36)}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63);
+  const rest = c.rest();
+  await rest.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  t.after(async () => {
+    await rest.delete(`/api/v1/namespaces/${name}`).catch(() => undefined);
+    rest.close();
+  });
+  await waitFor(`ServiceAccount ${name}/default`, () => rest.find(`/api/v1/namespaces/${name}/serviceaccounts/default`));
+  return name;
+}
+
+/** The apiserver's refusal of `fn`, which must fail with an ApiError. */
+export async function refusal(fn: () => Promise<unknown>): Promise<ApiError> {
+  try {
+    await fn();
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error('the apiserver accepted what it should have refused');
+}
+
+/** Polls a pod until `pred` holds; returns it. */
+export function waitForPod(rest: Rest, ns: string, name: string, what: string, pred: (p: Obj) => boolean, timeoutMs = 90_000): Promise<Obj> {
+  return waitFor(`pod ${ns}/${name}: ${what}`, async () => {
+    const p = await rest.get(`/api/v1/namespaces/${ns}/pods/${name}`);
+    return pred(p) ? p : undefined;
+  }, { timeoutMs, intervalMs: 200 });
+}

@@ -5,6 +5,7 @@
 import { SpecError } from '../api/issues.js';
 import { GridSampler } from './grid.js';
 import { RandomSampler } from './random.js';
+import { SobolSampler } from './sobol.js';
 import type { Sampler } from './types.js';
 
 type Settings = Record<string, unknown>;
@@ -12,6 +13,7 @@ type Settings = Record<string, unknown>;
 const factories: Record<string, (settings: Settings) => Sampler> = {
   random: () => new RandomSampler(),
   grid: (s) => new GridSampler(s),
+  sobol: (s) => new SobolSampler(s),
 };
 
 export function samplerNames(): string[] {

@@ -5,6 +5,7 @@
 import { SpecError } from '../api/issues.js';
 import { GridSampler } from './grid.js';
 import { RandomSampler } from './random.js';
+import { parseTpeOptions, TpeSampler } from './tpe/index.js';
 import { SobolSampler } from './sobol.js';
 import type { Sampler } from './types.js';
 
@@ -13,6 +14,7 @@ type Settings = Record<string, unknown>;
 const factories: Record<string, (settings: Settings) => Sampler> = {
   random: () => new RandomSampler(),
   grid: (s) => new GridSampler(s),
+  tpe: (s) => new TpeSampler(parseTpeOptions(s)),
   sobol: (s) => new SobolSampler(s),
 };
 

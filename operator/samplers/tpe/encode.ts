@@ -1,0 +1,133 @@
+/**
+ * Between parameters and the coordinates of a Parzen estimator, for one group of parameters.
+ *
+ * - float / int → one numeric dimension: continuous on the internal scale (log for log
+ *   parameters), or discrete on the grid of the step (ints: step 1), padded by half a cell;
+ * - categorical → one categorical dimension (the index of the value);
+ * - subset of n values → n two-way categorical dimensions, "value i left out / taken". A drawn
+ *   set of the wrong size is repaired as `decodeSubset` does (strongest taken first), strength
+ *   being the drawn bit plus a random tie-break, before the candidate is scored.
+ */
+import { decodeSubset } from '../../space/unit-cube.js';
+import { numericFromUnit, snap, toInternal } from '../../space/numeric.js';
+import type { SearchSpace } from '../../space/space.js';
+import type { ParamSpec, Params, ParamValue, Scalar } from '../../space/types.js';
+import type { Rng } from '../rng.js';
+import type { Dimension } from './parzen.js';
+
+export class GroupEncoding {
+  readonly dims: Dimension[] = [];
+  /** First dimension of each parameter. */
+  private readonly offsets: number[] = [];
+
+  constructor(
+    private readonly space: SearchSpace,
+    readonly params: readonly ParamSpec[],
+  ) {
+    for (const p of params) {
+      this.offsets.push(this.dims.length);
+      switch (p.type) {
+        case 'float':
+        case 'int': {
+          const d = space.domain(p.name);
+          if (d.step === undefined) this.dims.push({ kind: 'continuous', low: d.low, high: d.high });
+          else this.dims.push({ kind: 'discrete', low: d.paddedLow, high: d.paddedHigh, min: d.min, max: d.max, step: d.step, log: d.log });
+          break;
+        }
+        case 'categorical':
+          this.dims.push({ kind: 'categorical', choices: p.values.length });
+          break;
+        case 'subset':
+          for (let i = 0; i < p.values.length; i++) this.dims.push({ kind: 'categorical', choices: 2 });
+          break;
+      }
+    }
+  }
+
+  /**
+   * Writes the coordinates of `params` as observation `i` of `n` into the column-major `obs`;
+   * false (and nothing usable written) when the trial lacks a parameter of the group or holds a
+   * value the space does not know.
+   */
+  write(params: Params, obs: Float64Array, n: number, i: number): boolean {
+    for (let j = 0; j < this.params.length; j++) {
+      const p = this.params[j] as ParamSpec;
+      const at = this.offsets[j] as number;
+      const value = params[p.name];
+      if (value === undefined) return false;
+      switch (p.type) {
+        case 'float':
+        case 'int': {
+          if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+          const d = this.space.domain(p.name);
+          const dim = this.dims[at] as Dimension & { kind: 'continuous' | 'discrete' };
+          obs[at * n + i] = dim.kind === 'continuous' ? Math.min(dim.high, Math.max(dim.low, toInternal(d, value))) : snap(d, value);
+          break;
+        }
+        case 'categorical': {
+          const index = p.values.findIndex((v) => v === value);
+          if (index < 0) return false;
+          obs[at * n + i] = index;
+          break;
+        }
+        case 'subset': {
+          if (!Array.isArray(value)) return false;
+          p.values.forEach((v, k) => (obs[(at + k) * n + i] = value.some((c) => c === v) ? 1 : 0));
+          break;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Repairs the subsets of candidate row `c` (row-major, `dims.length` wide) to legal sizes. */
+  repair(rows: Float64Array, c: number, rng: Rng): void {
+    const D = this.dims.length;
+    this.params.forEach((p, j) => {
+      if (p.type !== 'subset') return;
+      const at = c * D + (this.offsets[j] as number);
+      const coords = p.values.map((_, k) => (rows[at + k] === 1 ? 0.75 : 0.25) + 0.245 * rng.next());
+      const chosen = decodeSubset(p, coords) as Scalar[];
+      p.values.forEach((v, k) => (rows[at + k] = chosen.some((x) => x === v) ? 1 : 0));
+    });
+  }
+
+  /** Parameter values of candidate row `c`. */
+  decode(rows: Float64Array, c: number): Record<string, ParamValue> {
+    const D = this.dims.length;
+    const out: Record<string, ParamValue> = {};
+    this.params.forEach((p, j) => {
+      const at = c * D + (this.offsets[j] as number);
+      const x = rows[at] as number;
+      switch (p.type) {
+        case 'float':
+        case 'int': {
+          const d = this.space.domain(p.name);
+          // Continuous coordinates are internal, discrete ones already grid values.
+          out[p.name] = d.step === undefined ? snap(d, d.log ? Math.exp(x) : x) : snap(d, x);
+          break;
+        }
+        case 'categorical':
+          out[p.name] = p.values[x] as Scalar;
+          break;
+        case 'subset':
+          out[p.name] = p.values.filter((_, k) => rows[at + k] === 1);
+          break;
+      }
+    });
+    return out;
+  }
+}
+
+/** A uniform draw of one parameter (start-up trials, and parameters nothing models). */
+export function uniformValue(space: SearchSpace, p: ParamSpec, rng: Rng): ParamValue {
+  switch (p.type) {
+    case 'float':
+    case 'int':
+      return numericFromUnit(space.domain(p.name), rng.next());
+    case 'categorical':
+      return p.values[rng.int(p.values.length)] as Scalar;
+    case 'subset':
+      return decodeSubset(p, p.values.map(() => rng.next()));
+  }
+}

@@ -1,0 +1,254 @@
+/**
+ * A Parzen estimator: a weighted mixture of product kernels over a box of numeric and categorical
+ * dimensions, one kernel per observation plus one wide "prior" kernel. Pure math on typed arrays:
+ * it sees observations and weights, never a trial (which trials count is `split.ts`'s business).
+ *
+ * Per dimension, kernel k is
+ * - continuous: N(mu_k, sigma_k²) truncated to the dimension's bounds (internal scale, so log
+ *   parameters get log-normal kernels);
+ * - discrete (stepped, ints): the same normal's mass on the grid cell [v - step/2, v + step/2]
+ *   around grid value v, renormalised by its mass on the padded bounds;
+ * - categorical: observed category i gets 1 + w/(n+1) and every category w/(n+1), normalised
+ *   (w the prior weight), which smooths towards uniform as Optuna 5.0 does.
+ * The prior kernel is centred mid-range with sigma = range (uniform over categories) and weighs
+ * `priorWeight` against each observation's weight.
+ *
+ * Coordinates: continuous dimensions on the internal scale, discrete ones as grid values (the
+ * value itself), categorical ones as the category's index.
+ */
+import type { Rng } from '../rng.js';
+import { type BandwidthOptions, neighbourGapSigmas } from './bandwidth.js';
+import { LOG_SQRT_2PI, logGaussMass, ppf } from './truncnorm.js';
+
+export type Dimension =
+  /** Bounds on the internal scale (the log for log parameters). */
+  | { readonly kind: 'continuous'; readonly low: number; readonly high: number }
+  /**
+   * Grid values min, min + step, …, max; `low`/`high` are the internal bounds padded by half a
+   * cell (so every grid value owns an equal cell), `log` says the internal scale is the log.
+   */
+  | {
+      readonly kind: 'discrete';
+      readonly low: number;
+      readonly high: number;
+      readonly min: number;
+      readonly max: number;
+      readonly step: number;
+      readonly log: boolean;
+    }
+  | { readonly kind: 'categorical'; readonly choices: number };
+
+export interface ParzenOptions extends BandwidthOptions {
+  /** Weight of the prior kernel relative to one observation of weight 1. */
+  readonly priorWeight: number;
+}
+
+/** Contributions more than this far below the largest (in log) are under 1e-26 of the sum. */
+const LOG_NEGLIGIBLE = 60;
+
+interface NumericKernels {
+  readonly mu: Float64Array;
+  readonly sigma: Float64Array;
+  readonly invSigma: Float64Array;
+  /** Standardised truncation bounds (low - mu) / sigma and (high - mu) / sigma. */
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+}
+
+export class ParzenEstimator {
+  /** Number of kernels (observations + prior). */
+  readonly size: number;
+  /** Normalised mixture weights and their logs. */
+  readonly weights: Float64Array;
+  private readonly numeric: (NumericKernels | undefined)[];
+  /** Row-major kernel × category probabilities, and their logs, per categorical dimension. */
+  private readonly probs: (Float64Array | undefined)[];
+  private readonly logProbs: (Float64Array | undefined)[];
+  /** log weight minus the normalisers of every continuous dimension, per kernel. */
+  private readonly base: Float64Array;
+  /** Per discrete dimension: log mass of each kernel on the padded bounds. */
+  private readonly discreteLogNorm: (Float64Array | undefined)[];
+
+  /**
+   * @param observations column-major, dimension d of observation i at `d * n + i`
+   * @param weights one per observation (all 1 when omitted); the prior's is `priorWeight`
+   */
+  constructor(
+    readonly dims: readonly Dimension[],
+    observations: Float64Array,
+    readonly n: number,
+    weights: Float64Array | undefined,
+    options: ParzenOptions,
+  ) {
+    if (!(options.priorWeight >= 0)) throw new RangeError(`priorWeight must be >= 0, got ${options.priorWeight}`);
+    const K = n + 1;
+    this.size = K;
+    const w = new Float64Array(K);
+    if (n === 0) {
+      w[0] = 1;
+    } else {
+      for (let i = 0; i < n; i++) w[i] = weights === undefined ? 1 : (weights[i] as number);
+      w[n] = options.priorWeight;
+    }
+    let total = 0;
+    for (let k = 0; k < K; k++) total += w[k] as number;
+    for (let k = 0; k < K; k++) w[k] = (w[k] as number) / total;
+    this.weights = w;
+
+    const base = new Float64Array(K);
+    for (let k = 0; k < K; k++) base[k] = Math.log(w[k] as number);
+    this.numeric = [];
+    this.probs = [];
+    this.logProbs = [];
+    this.discreteLogNorm = [];
+    dims.forEach((dim, d) => {
+      const column = observations.subarray(d * n, (d + 1) * n);
+      if (dim.kind === 'categorical') {
+        this.numeric.push(undefined);
+        this.discreteLogNorm.push(undefined);
+        const p = categoricalKernels(column, dim.choices, options.priorWeight);
+        this.probs.push(p);
+        this.logProbs.push(p.map(Math.log));
+        return;
+      }
+      this.probs.push(undefined);
+      this.logProbs.push(undefined);
+      const mus = new Float64Array(K);
+      for (let i = 0; i < n; i++) mus[i] = dim.kind === 'discrete' && dim.log ? Math.log(column[i] as number) : (column[i] as number);
+      const sigma = new Float64Array(K);
+      neighbourGapSigmas(mus.subarray(0, n), dim.low, dim.high, options, sigma.subarray(0, n));
+      mus[n] = 0.5 * (dim.low + dim.high);
+      sigma[n] = dim.high - dim.low;
+      const kernels = numericKernels(mus, sigma, dim.low, dim.high);
+      this.numeric.push(kernels);
+      const logNorm = new Float64Array(K);
+      for (let k = 0; k < K; k++) logNorm[k] = logGaussMass(kernels.a[k] as number, kernels.b[k] as number);
+      if (dim.kind === 'continuous') {
+        for (let k = 0; k < K; k++) base[k] = (base[k] as number) - Math.log(sigma[k] as number) - LOG_SQRT_2PI - (logNorm[k] as number);
+        this.discreteLogNorm.push(undefined);
+      } else {
+        this.discreteLogNorm.push(logNorm);
+      }
+    });
+    this.base = base;
+  }
+
+  /** `count` points drawn from the mixture, row-major (`count × dims.length`). */
+  sample(rng: Rng, count: number): Float64Array {
+    const D = this.dims.length;
+    const out = new Float64Array(count * D);
+    for (let c = 0; c < count; c++) {
+      const k = rng.choice(this.weights);
+      for (let d = 0; d < D; d++) {
+        const dim = this.dims[d] as Dimension;
+        let x: number;
+        if (dim.kind === 'categorical') {
+          x = rng.choice((this.probs[d] as Float64Array).subarray(k * dim.choices, (k + 1) * dim.choices));
+        } else {
+          const kern = this.numeric[d] as NumericKernels;
+          const mu = kern.mu[k] as number;
+          const sigma = kern.sigma[k] as number;
+          const z = ppf(rng.next(), kern.a[k] as number, kern.b[k] as number);
+          x = Math.min(dim.high, Math.max(dim.low, mu + sigma * z));
+          if (dim.kind === 'discrete') x = toGrid(dim, dim.log ? Math.exp(x) : x);
+        }
+        out[c * D + d] = x;
+      }
+    }
+    return out;
+  }
+
+  /** Log density (log mass for discrete dimensions) of each of `count` row-major points. */
+  logPdf(points: Float64Array, count: number): Float64Array {
+    const D = this.dims.length;
+    const K = this.size;
+    const out = new Float64Array(count);
+    const acc = new Float64Array(K);
+    for (let c = 0; c < count; c++) {
+      acc.set(this.base);
+      for (let d = 0; d < D; d++) {
+        const dim = this.dims[d] as Dimension;
+        const x = points[c * D + d] as number;
+        if (dim.kind === 'continuous') {
+          const { mu, invSigma } = this.numeric[d] as NumericKernels;
+          for (let k = 0; k < K; k++) {
+            const z = (x - (mu[k] as number)) * (invSigma[k] as number);
+            acc[k] = (acc[k] as number) - 0.5 * z * z;
+          }
+        } else if (dim.kind === 'discrete') {
+          this.addCellMass(d, dim, x, acc);
+        } else {
+          const logP = this.logProbs[d] as Float64Array;
+          const j = x | 0;
+          for (let k = 0; k < K; k++) acc[k] = (acc[k] as number) + (logP[k * dim.choices + j] as number);
+        }
+      }
+      out[c] = logSumExp(acc);
+    }
+    return out;
+  }
+
+  /** Adds each kernel's log mass of the grid cell around value `v`, renormalised. */
+  private addCellMass(d: number, dim: Dimension & { kind: 'discrete' }, v: number, acc: Float64Array): void {
+    const { mu, invSigma } = this.numeric[d] as NumericKernels;
+    const logNorm = this.discreteLogNorm[d] as Float64Array;
+    const lo = dim.log ? Math.log(v - dim.step / 2) : v - dim.step / 2;
+    const hi = dim.log ? Math.log(v + dim.step / 2) : v + dim.step / 2;
+    for (let k = 0; k < acc.length; k++) {
+      const m = mu[k] as number;
+      const s = invSigma[k] as number;
+      acc[k] = (acc[k] as number) + logGaussMass((lo - m) * s, (hi - m) * s) - (logNorm[k] as number);
+    }
+  }
+}
+
+/** Nearest grid value of a discrete dimension. */
+export function toGrid(dim: { min: number; max: number; step: number }, value: number): number {
+  const k = Math.round((value - dim.min) / dim.step);
+  return Math.min(dim.max, Math.max(dim.min, dim.min + k * dim.step));
+}
+
+function numericKernels(mu: Float64Array, sigma: Float64Array, low: number, high: number): NumericKernels {
+  const K = mu.length;
+  const invSigma = new Float64Array(K);
+  const a = new Float64Array(K);
+  const b = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    invSigma[k] = 1 / (sigma[k] as number);
+    a[k] = (low - (mu[k] as number)) * (invSigma[k] as number);
+    b[k] = (high - (mu[k] as number)) * (invSigma[k] as number);
+  }
+  return { mu, sigma, invSigma, a, b };
+}
+
+/** Kernel × category probabilities; the last row is the (uniform) prior. */
+function categoricalKernels(observed: Float64Array, choices: number, priorWeight: number): Float64Array {
+  const n = observed.length;
+  const K = n + 1;
+  const p = new Float64Array(K * choices);
+  if (n === 0) return p.fill(1 / choices);
+  const smooth = priorWeight / K;
+  for (let i = 0; i < n; i++) {
+    const row = p.subarray(i * choices, (i + 1) * choices);
+    row.fill(smooth);
+    row[observed[i] as number] = smooth + 1;
+    const total = smooth * choices + 1;
+    for (let j = 0; j < choices; j++) row[j] = (row[j] as number) / total;
+  }
+  p.subarray(n * choices).fill(1 / choices);
+  return p;
+}
+
+/** log Σ exp(v_k), skipping terms too small to change the sum. */
+export function logSumExp(v: Float64Array): number {
+  let max = -Infinity;
+  for (let k = 0; k < v.length; k++) if ((v[k] as number) > max) max = v[k] as number;
+  if (max === -Infinity) return -Infinity;
+  const cutoff = max - LOG_NEGLIGIBLE;
+  let sum = 0;
+  for (let k = 0; k < v.length; k++) {
+    const x = v[k] as number;
+    if (x > cutoff) sum += Math.exp(x - max);
+  }
+  return max + Math.log(sum);
+}

@@ -74,7 +74,7 @@ export async function runTraining(inputs: RunInputs): Promise<TrialResult> {
     writeJson(inputs.outputDir, 'run.json', { seed: inputs.seed, splitSeed: config.seed, backend: inputs.backend, config });
   }
 
-  const trainOnce = async (sets: Examples[], label: string, onEpoch: (epoch: number, m: Record<string, number>) => void, dir?: string): Promise<Trained> => {
+  const trainOnce = async (sets: Examples[], label: string, onEpoch: EpochCallback, dir?: string): Promise<Trained> => {
     const [trainSet, validation, test] = sets as [Examples, Examples, Examples];
     const inputShape = modelInputShape(config.model, trainSet.featureShape);
     const model = buildModel(config.model, inputShape, outputs, params, inputs.seed);
@@ -108,7 +108,8 @@ export async function runTraining(inputs: RunInputs): Promise<TrialResult> {
   return config.folds >= 2 ? crossValidate(inputs, source, trainOnce) : singleSplit(inputs, source, trainOnce);
 }
 
-type TrainOnce = (sets: Examples[], label: string, onEpoch: (epoch: number, m: Record<string, number>) => void, dir?: string) => Promise<Trained>;
+type EpochCallback = (epoch: number, m: Record<string, number>, trainSeconds: number) => void;
+type TrainOnce = (sets: Examples[], label: string, onEpoch: EpochCallback, dir?: string) => Promise<Trained>;
 
 function writePreprocessing(dir: string | undefined, source: Source, preprocessor: Preprocessor | undefined, sets: Examples[]): void {
   if (dir === undefined) return;
@@ -137,7 +138,16 @@ async function singleSplit(inputs: RunInputs, source: Source, trainOnce: TrainOn
   if (source.officialTest) sets[2] = source.officialTest;
   reporter.log(`split: ${sets[0]?.n} train, ${sets[1]?.n} validation, ${sets[2]?.n} test`);
   writePreprocessing(inputs.outputDir, source, built.preprocessor, sets);
-  const trained = await trainOnce(sets, '', (epoch, m) => reporter.metrics(epoch, m), inputs.outputDir);
+  const trained = await trainOnce(
+    sets,
+    '',
+    (epoch, m, seconds) => {
+      reporter.metrics(epoch, m);
+      // Timing stays out of the metric line so the same seed gives the same lines; bench/trainer.ts reads this log.
+      reporter.log(`epoch ${epoch} trained in ${seconds.toFixed(3)} s`);
+    },
+    inputs.outputDir,
+  );
   const { outcome } = trained;
   const last = outcome.history[outcome.history.length - 1] ?? {};
   const base = outcome.cancelled || outcome.nonFinite ? last : outcome.bestMetrics;
@@ -171,7 +181,7 @@ async function crossValidate(inputs: RunInputs, source: Source, trainOnce: Train
     if (source.officialTest) sets[2] = source.officialTest;
     const dir = inputs.outputDir === undefined ? undefined : `${inputs.outputDir}/fold-${f + 1}`;
     writePreprocessing(dir, source, built.preprocessor, sets);
-    const trained = await trainOnce(sets, `fold ${f + 1}: `, (epoch, m) => reporter.log(`fold ${f + 1} epoch ${epoch} ${JSON.stringify(m)}`), dir);
+    const trained = await trainOnce(sets, `fold ${f + 1}: `, (epoch, m, seconds) => reporter.log(`fold ${f + 1} epoch ${epoch} trained in ${seconds.toFixed(3)} s: ${JSON.stringify(m)}`), dir);
     trained.model.dispose();
     last = trained.outcome;
     if (last.cancelled || last.nonFinite) break;

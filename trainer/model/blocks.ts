@@ -34,7 +34,10 @@ export function activationBlock(
   opts: { activation: ActivationName; batchNorm: boolean; dropout: number; seeds: LayerSeeds },
 ): tf.SymbolicTensor {
   let y = x;
-  if (opts.batchNorm) y = tf.layers.batchNormalization().apply(y) as tf.SymbolicTensor;
+  // Momentum 0.9, not Keras' 0.99: tuning trials are short, and with 0.99 the moving statistics
+  // used at inference still remember their initial values after a few hundred steps (seen on
+  // digits: 99% training accuracy, 55% validation after 5 epochs; 97% with 0.9).
+  if (opts.batchNorm) y = tf.layers.batchNormalization({ momentum: 0.9 }).apply(y) as tf.SymbolicTensor;
   if (opts.activation !== 'linear') y = tf.layers.activation({ activation: opts.activation }).apply(y) as tf.SymbolicTensor;
   if (opts.dropout > 0) y = new SeededDropout({ rate: opts.dropout, seed: opts.seeds.next() }).apply(y) as tf.SymbolicTensor;
   return y;

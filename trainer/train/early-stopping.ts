@@ -7,8 +7,8 @@
  * - `monitor`: the metric to watch, e.g. `val_loss` (required; the config defaults it to the
  *   study's objective).
  * - `mode`: `'min'` or `'max'`, which way is better (required).
- * - `patience` (default 0): epochs without improvement tolerated before stopping; 0 stops at the
- *   first epoch that does not improve.
+ * - `patience` (default 0): training stops once this many epochs in a row brought no
+ *   improvement (Keras' meaning: 2 stops at the second such epoch; 0 and 1 both stop at the first).
  * - `minDelta` (default 0): the smallest change that counts as an improvement.
  * - `restoreBest` (default true): the trainer puts back the weights of the best epoch when the
  *   run ends (the class only records which epoch that was).
@@ -62,6 +62,6 @@ export class EarlyStopping {
       return 'improved';
     }
     this.wait += 1;
-    return this.wait > this.patience ? 'stop' : 'waiting';
+    return this.wait >= this.patience ? 'stop' : 'waiting';
   }
 }

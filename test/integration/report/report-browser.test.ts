@@ -26,6 +26,21 @@ if (skip) console.log(`# SKIP report browser test: ${skip}`);
 
 const HOSTILE = `</script><img src="http://example.invalid/x.png" onerror="alert(1)"><!--`;
 
+/** The little of the page's DOM the checks touch (the repo's type-check has no DOM library). */
+interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+}
+interface ChartLike {
+  getDom(): { id: string; querySelectorAll(selector: string): ArrayLike<CanvasLike> };
+  getOption(): { series?: unknown[] };
+}
+interface PageGlobals {
+  kubetuneCharts?: ChartLike[];
+  document: { querySelectorAll(selector: string): { length: number } };
+}
+
 interface Loaded {
   page: Page;
   consoleErrors: string[];
@@ -68,8 +83,8 @@ describe('HTML report in headless Chromium', { skip, timeout: 180_000 }, () => {
     });
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
     await page.waitForFunction(() => {
-      const w = window as unknown as { kubetuneCharts?: unknown[] };
-      return w.kubetuneCharts !== undefined && w.kubetuneCharts.length === document.querySelectorAll('.chart').length;
+      const g = globalThis as unknown as PageGlobals;
+      return g.kubetuneCharts !== undefined && g.kubetuneCharts.length === g.document.querySelectorAll('.chart').length;
     });
     return loaded;
   }
@@ -77,7 +92,7 @@ describe('HTML report in headless Chromium', { skip, timeout: 180_000 }, () => {
   /** Per chart element: its id, the series ECharts holds, and how many canvas pixels are drawn. */
   async function drawnCharts(page: Page): Promise<{ id: string; series: number; inked: number }[]> {
     return page.evaluate(() => {
-      const charts = (window as unknown as { kubetuneCharts: { getDom(): HTMLElement; getOption(): { series?: unknown[] } }[] }).kubetuneCharts;
+      const charts = (globalThis as unknown as PageGlobals).kubetuneCharts ?? [];
       return charts.map((c) => {
         let inked = 0;
         for (const canvas of Array.from(c.getDom().querySelectorAll('canvas'))) {

@@ -3,6 +3,7 @@
  * settings. The one place that knows every sampler.
  */
 import { SpecError } from '../api/issues.js';
+import { CmaEsSampler, parseCmaEsSettings } from './cmaes/sampler.js';
 import { GridSampler } from './grid.js';
 import { RandomSampler } from './random.js';
 import { parseTpeOptions, TpeSampler } from './tpe/index.js';
@@ -14,6 +15,7 @@ type Settings = Record<string, unknown>;
 const factories: Record<string, (settings: Settings) => Sampler> = {
   random: () => new RandomSampler(),
   grid: (s) => new GridSampler(s),
+  cmaes: (s) => new CmaEsSampler(parseCmaEsSettings(s)),
   tpe: (s) => new TpeSampler(parseTpeOptions(s)),
   sobol: (s) => new SobolSampler(s),
 };

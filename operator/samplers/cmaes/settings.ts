@@ -1,0 +1,70 @@
+/**
+ * Reading a sampler's `algorithm.settings` object with every problem reported at once, each as a
+ * `SpecError` issue on `/algorithm/settings/<field>` that quotes the bad value (style.md, "Errors
+ * name the field and the value"). Unknown fields are errors too: a typo such as `popSize` would
+ * otherwise be silently ignored. Shared by the `cmaes` and `evolution` samplers.
+ */
+import { type Issue, SpecError } from '../../api/issues.js';
+
+export class SettingsReader {
+  private readonly issues: Issue[] = [];
+  private readonly known = new Set<string>();
+
+  constructor(
+    private readonly sampler: string,
+    private readonly settings: Record<string, unknown>,
+  ) {}
+
+  /** A number in `[min, max]` (each end open when `open` says so), or `undefined` when absent. */
+  number(field: string, min: number, max: number, opts: { integer?: boolean; openMin?: boolean; openMax?: boolean } = {}): number | undefined {
+    this.known.add(field);
+    const value = this.settings[field];
+    if (value === undefined) return undefined;
+    const lo = opts.openMin ? '(' : '[';
+    const hi = opts.openMax ? ')' : ']';
+    const ok =
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      (!opts.integer || Number.isInteger(value)) &&
+      (opts.openMin ? value > min : value >= min) &&
+      (opts.openMax ? value < max : value <= max);
+    if (!ok) {
+      const what = opts.integer ? 'an integer' : 'a number';
+      this.fail(field, 'out_of_range', `${this.sampler} setting ${field} must be ${what} in ${lo}${min}, ${max}${hi}, got ${JSON.stringify(value)}`);
+      return undefined;
+    }
+    return value as number;
+  }
+
+  /** One of `choices`, or `undefined` when absent. */
+  choice<T extends string>(field: string, choices: readonly T[]): T | undefined {
+    this.known.add(field);
+    const value = this.settings[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || !choices.includes(value as T)) {
+      this.fail(field, 'invalid_choice', `${this.sampler} setting ${field} must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, got ${JSON.stringify(value)}`);
+      return undefined;
+    }
+    return value as T;
+  }
+
+  /** Records a problem found by a cross-field rule. */
+  fail(field: string, code: string, message: string): void {
+    this.issues.push({ code, path: `/algorithm/settings/${field}`, message });
+  }
+
+  /** Throws a `SpecError` listing every problem, unknown fields included; returns when all is well. */
+  done(): void {
+    for (const field of Object.keys(this.settings)) {
+      if (!this.known.has(field)) {
+        this.issues.push({
+          code: 'unknown_setting',
+          path: `/algorithm/settings/${field}`,
+          message: `${this.sampler} has no setting ${JSON.stringify(field)}`,
+          hint: `known settings: ${[...this.known].join(', ')}`,
+        });
+      }
+    }
+    if (this.issues.length > 0) throw new SpecError(this.issues);
+  }
+}

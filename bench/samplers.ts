@@ -199,6 +199,8 @@ function renderSection(
   optunaSeconds: Record<string, number>,
 ): string {
   const losses = summaries.flatMap((s) => s.pairs.filter((p) => p.label === 'TPE' && p.ratio !== undefined && p.ratio > 1).map((p) => `${s.problem} (×${fmt(p.ratio as number)})`));
+  const noise = summaries.map((s) => s.pairs.find((p) => p.label === 'random')?.ratio).filter((r): r is number => r !== undefined);
+  const band = noise.length > 0 ? `Random against random, which differ only in their random streams, gives ratios from ${fmt(Math.min(...noise))} to ${fmt(Math.max(...noise))} here: ratios inside that band are within seed noise.` : '';
   const secs = (r: Record<string, number>) => Object.entries(r).map(([s, t]) => `${s} ${t.toFixed(0)} s`).join(', ');
   const m = machineInfo();
   return `## Samplers: quality against Optuna
@@ -223,5 +225,6 @@ samples the first trial and any conditional parameter at random.
 ${markdownTable(summaries)}
 
 ${line}${losses.length > 0 ? ` — TPE ratios above 1: ${losses.join(', ')}.` : ' — our TPE is at least as good as Optuna\'s on every problem.'}
+${band}
 Time spent: ours ${secs(oursSeconds)}; Optuna ${secs(optunaSeconds)} (both sides shared the machine's cores).`;
 }

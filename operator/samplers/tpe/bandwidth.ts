@@ -30,34 +30,87 @@ export function neighbourGapSigmas(
 ): Float64Array {
   const n = mus.length;
   if (n === 0) return out;
-  const sorted = Float64Array.from(mus).sort();
-  // Gap-based sigma at each sorted position.
-  const atPos = new Float64Array(n);
-  for (let p = 0; p < n; p++) {
-    const left = (sorted[p] as number) - (p === 0 ? low : (sorted[p - 1] as number));
-    const right = (p === n - 1 ? high : (sorted[p + 1] as number)) - (sorted[p] as number);
-    atPos[p] = Math.max(left, right);
-  }
-  if (!options.endpoints && n >= 2) {
-    atPos[0] = (sorted[1] as number) - (sorted[0] as number);
-    atPos[n - 1] = (sorted[n - 1] as number) - (sorted[n - 2] as number);
-  }
+  const order = sortedOrder(mus);
   const range = high - low;
   const minSigma = options.magicClip ? range / Math.min(100, n + 2) : 1e-12;
-  // Back to observation order: the j-th observation (in order) with value v takes the j-th
-  // position among v's ties, found from v's first position by binary search.
-  const taken = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = mus[i] as number;
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((sorted[mid] as number) < v) lo = mid + 1;
-      else hi = mid;
+  const at = (p: number) => mus[order[p] as number] as number;
+  for (let p = 0; p < n; p++) {
+    const x = at(p);
+    const left = x - (p === 0 ? low : at(p - 1));
+    const right = (p === n - 1 ? high : at(p + 1)) - x;
+    let sigma = Math.max(left, right);
+    if (!options.endpoints && n >= 2) {
+      if (p === 0) sigma = right;
+      else if (p === n - 1) sigma = left;
     }
-    const sigma = atPos[lo + (taken[lo] as number)++] as number;
-    out[i] = Math.min(range, Math.max(minSigma, sigma));
+    out[order[p] as number] = Math.min(range, Math.max(minSigma, sigma));
   }
   return out;
+}
+
+/**
+ * Indices of `values` in increasing order, ties in index order: a quicksort on (value, index)
+ * pairs with insertion sort for short runs, on typed arrays throughout (the built-in sort needs
+ * a comparator closure to carry indices, several times slower).
+ */
+export function sortedOrder(values: Float64Array): Int32Array {
+  const n = values.length;
+  const idx = new Int32Array(n);
+  const v = new Float64Array(n);
+  for (let i = 0; i < n; i++) (idx[i] = i), (v[i] = values[i] as number);
+  const stack: number[] = [0, n - 1];
+  while (stack.length > 0) {
+    let hi = stack.pop() as number;
+    let lo = stack.pop() as number;
+    while (hi - lo > 16) {
+      // Median of three as the pivot, then Hoare partition around it.
+      const mid = (lo + hi) >>> 1;
+      if (less(v, idx, mid, lo)) swap(v, idx, mid, lo);
+      if (less(v, idx, hi, lo)) swap(v, idx, hi, lo);
+      if (less(v, idx, hi, mid)) swap(v, idx, hi, mid);
+      const pv = v[mid] as number;
+      const pi = idx[mid] as number;
+      let i = lo;
+      let j = hi;
+      while (i <= j) {
+        while ((v[i] as number) < pv || ((v[i] as number) === pv && (idx[i] as number) < pi)) i++;
+        while ((v[j] as number) > pv || ((v[j] as number) === pv && (idx[j] as number) > pi)) j--;
+        if (i <= j) swap(v, idx, i++, j--);
+      }
+      // Set the smaller side aside, go on with the larger: the stack stays logarithmic.
+      if (j - lo < hi - i) {
+        stack.push(i, hi);
+        hi = j;
+      } else {
+        stack.push(lo, j);
+        lo = i;
+      }
+    }
+    for (let i = lo + 1; i <= hi; i++) {
+      const x = v[i] as number;
+      const xi = idx[i] as number;
+      let j = i - 1;
+      while (j >= lo && ((v[j] as number) > x || ((v[j] as number) === x && (idx[j] as number) > xi))) {
+        v[j + 1] = v[j] as number;
+        idx[j + 1] = idx[j] as number;
+        j--;
+      }
+      v[j + 1] = x;
+      idx[j + 1] = xi;
+    }
+  }
+  return idx;
+}
+
+function less(v: Float64Array, idx: Int32Array, a: number, b: number): boolean {
+  return (v[a] as number) < (v[b] as number) || ((v[a] as number) === (v[b] as number) && (idx[a] as number) < (idx[b] as number));
+}
+
+function swap(v: Float64Array, idx: Int32Array, a: number, b: number): void {
+  const t = v[a] as number;
+  v[a] = v[b] as number;
+  v[b] = t;
+  const ti = idx[a] as number;
+  idx[a] = idx[b] as number;
+  idx[b] = ti;
 }

@@ -9,16 +9,18 @@
  *   being the drawn bit plus a random tie-break, before the candidate is scored.
  */
 import { decodeSubset } from '../../space/unit-cube.js';
-import { numericFromUnit, snap, toInternal } from '../../space/numeric.js';
+import { numericFromUnit, snap } from '../../space/numeric.js';
 import type { SearchSpace } from '../../space/space.js';
 import type { ParamSpec, Params, ParamValue, Scalar } from '../../space/types.js';
 import type { Rng } from '../rng.js';
-import type { Dimension } from './parzen.js';
+import { type Dimension, toGrid } from './parzen.js';
 
 export class GroupEncoding {
   readonly dims: Dimension[] = [];
   /** First dimension of each parameter. */
   private readonly offsets: number[] = [];
+  /** Whether each parameter's internal scale is the log. */
+  private readonly logScale: boolean[] = [];
 
   constructor(
     private readonly space: SearchSpace,
@@ -26,6 +28,7 @@ export class GroupEncoding {
   ) {
     for (const p of params) {
       this.offsets.push(this.dims.length);
+      this.logScale.push((p.type === 'float' || p.type === 'int') && space.domain(p.name).log);
       switch (p.type) {
         case 'float':
         case 'int': {
@@ -59,9 +62,9 @@ export class GroupEncoding {
         case 'float':
         case 'int': {
           if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-          const d = this.space.domain(p.name);
           const dim = this.dims[at] as Dimension & { kind: 'continuous' | 'discrete' };
-          obs[at * n + i] = dim.kind === 'continuous' ? Math.min(dim.high, Math.max(dim.low, toInternal(d, value))) : snap(d, value);
+          if (dim.kind === 'discrete') obs[at * n + i] = toGrid(dim, value);
+          else obs[at * n + i] = Math.min(dim.high, Math.max(dim.low, this.logScale[j] ? Math.log(value) : value));
           break;
         }
         case 'categorical': {

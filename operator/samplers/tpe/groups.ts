@@ -37,13 +37,14 @@ export function isModelled(space: SearchSpace, p: ParamSpec): boolean {
 
 /**
  * Groups of parameters (each in space order, groups ordered by their first parameter) given the
- * parameters of the finished trials.
+ * parameters of the `finishedCount` finished trials.
  */
-export function parameterGroups(space: SearchSpace, finished: readonly Params[], mode: GroupMode): ParamSpec[][] {
+export function parameterGroups(space: SearchSpace, finished: readonly Params[], finishedCount: number, mode: GroupMode): ParamSpec[][] {
   const modelled = space.params.filter((p) => isModelled(space, p));
   if (mode === 'independent') return modelled.map((p) => [p]);
-  // Without conditions every trial holds every parameter: one joint group.
-  if (!space.isConditional) return finished.length > 0 && modelled.length > 0 ? [modelled] : modelled.map((p) => [p]);
+  // Without conditions every trial holds every parameter: one joint group (`finished` may then
+  // be left empty by the caller; only its count matters).
+  if (!space.isConditional) return finishedCount > 0 && modelled.length > 0 ? [modelled] : modelled.map((p) => [p]);
 
   // The distinct sets of parameter names among finished trials.
   const shapes = new Map<string, Set<string>>();

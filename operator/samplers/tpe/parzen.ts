@@ -66,8 +66,12 @@ export class ParzenEstimator {
   private readonly logProbs: (Float64Array | undefined)[];
   /** log weight minus the normalisers of every continuous dimension, per kernel. */
   private readonly base: Float64Array;
-  /** Per discrete dimension: log mass of each kernel on the padded bounds. */
-  private readonly discreteLogNorm: (Float64Array | undefined)[];
+  /** The continuous dimensions, and their kernels' mus and 1/sigmas packed dimension-major. */
+  private readonly contDims: Int32Array;
+  private readonly contMu: Float64Array;
+  private readonly contInv: Float64Array;
+  /** Per discrete dimension: its kernels with duplicates merged (see `DiscreteKernels`). */
+  private readonly discrete: (DiscreteKernels | undefined)[];
 
   /**
    * @param observations column-major, dimension d of observation i at `d * n + i`
@@ -100,12 +104,12 @@ export class ParzenEstimator {
     this.numeric = [];
     this.probs = [];
     this.logProbs = [];
-    this.discreteLogNorm = [];
+    this.discrete = [];
     dims.forEach((dim, d) => {
       const column = observations.subarray(d * n, (d + 1) * n);
       if (dim.kind === 'categorical') {
         this.numeric.push(undefined);
-        this.discreteLogNorm.push(undefined);
+        this.discrete.push(undefined);
         const p = categoricalKernels(column, dim.choices, options.priorWeight);
         this.probs.push(p);
         this.logProbs.push(p.map(Math.log));
@@ -121,16 +125,27 @@ export class ParzenEstimator {
       sigma[n] = dim.high - dim.low;
       const kernels = numericKernels(mus, sigma, dim.low, dim.high);
       this.numeric.push(kernels);
-      const logNorm = new Float64Array(K);
-      for (let k = 0; k < K; k++) logNorm[k] = logGaussMass(kernels.a[k] as number, kernels.b[k] as number);
       if (dim.kind === 'continuous') {
-        for (let k = 0; k < K; k++) base[k] = (base[k] as number) - Math.log(sigma[k] as number) - LOG_SQRT_2PI - (logNorm[k] as number);
-        this.discreteLogNorm.push(undefined);
+        for (let k = 0; k < K; k++) {
+          const logNorm = logGaussMass(kernels.a[k] as number, kernels.b[k] as number);
+          base[k] = (base[k] as number) - Math.log(sigma[k] as number) - LOG_SQRT_2PI - logNorm;
+        }
+        this.discrete.push(undefined);
       } else {
-        this.discreteLogNorm.push(logNorm);
+        this.discrete.push(discreteKernels(mus, sigma, dim.low, dim.high));
       }
     });
     this.base = base;
+    const cont: number[] = [];
+    dims.forEach((dim, d) => dim.kind === 'continuous' && cont.push(d));
+    this.contDims = Int32Array.from(cont);
+    this.contMu = new Float64Array(cont.length * K);
+    this.contInv = new Float64Array(cont.length * K);
+    cont.forEach((d, j) => {
+      const kern = this.numeric[d] as NumericKernels;
+      this.contMu.set(kern.mu, j * K);
+      this.contInv.set(kern.invSigma, j * K);
+    });
   }
 
   /** `count` points drawn from the mixture, row-major (`count × dims.length`). */
@@ -148,7 +163,7 @@ export class ParzenEstimator {
           const kern = this.numeric[d] as NumericKernels;
           const mu = kern.mu[k] as number;
           const sigma = kern.sigma[k] as number;
-          const z = ppf(rng.next(), kern.a[k] as number, kern.b[k] as number);
+          const z = truncatedNormal(rng, kern.a[k] as number, kern.b[k] as number);
           x = Math.min(dim.high, Math.max(dim.low, mu + sigma * z));
           if (dim.kind === 'discrete') x = toGrid(dim, dim.log ? Math.exp(x) : x);
         }
@@ -164,17 +179,25 @@ export class ParzenEstimator {
     const K = this.size;
     const out = new Float64Array(count);
     const acc = new Float64Array(K);
+    const { contDims, contMu, contInv, base } = this;
+    const J = contDims.length;
+    const x = new Float64Array(J);
     for (let c = 0; c < count; c++) {
-      acc.set(this.base);
+      // Continuous dimensions in one pass over the kernels: the Gaussian exponents.
+      for (let j = 0; j < J; j++) x[j] = points[c * D + (contDims[j] as number)] as number;
+      for (let k = 0; k < K; k++) {
+        let s = base[k] as number;
+        for (let j = 0, at = k; j < J; j++, at += K) {
+          const z = ((x[j] as number) - (contMu[at] as number)) * (contInv[at] as number);
+          s -= 0.5 * z * z;
+        }
+        acc[k] = s;
+      }
       for (let d = 0; d < D; d++) {
         const dim = this.dims[d] as Dimension;
         const x = points[c * D + d] as number;
         if (dim.kind === 'continuous') {
-          const { mu, invSigma } = this.numeric[d] as NumericKernels;
-          for (let k = 0; k < K; k++) {
-            const z = (x - (mu[k] as number)) * (invSigma[k] as number);
-            acc[k] = (acc[k] as number) - 0.5 * z * z;
-          }
+          continue;
         } else if (dim.kind === 'discrete') {
           this.addCellMass(d, dim, x, acc);
         } else {
@@ -190,16 +213,76 @@ export class ParzenEstimator {
 
   /** Adds each kernel's log mass of the grid cell around value `v`, renormalised. */
   private addCellMass(d: number, dim: Dimension & { kind: 'discrete' }, v: number, acc: Float64Array): void {
-    const { mu, invSigma } = this.numeric[d] as NumericKernels;
-    const logNorm = this.discreteLogNorm[d] as Float64Array;
-    const lo = dim.log ? Math.log(v - dim.step / 2) : v - dim.step / 2;
-    const hi = dim.log ? Math.log(v + dim.step / 2) : v + dim.step / 2;
-    for (let k = 0; k < acc.length; k++) {
-      const m = mu[k] as number;
-      const s = invSigma[k] as number;
-      acc[k] = (acc[k] as number) + logGaussMass((lo - m) * s, (hi - m) * s) - (logNorm[k] as number);
+    const kern = this.discrete[d] as DiscreteKernels;
+    let cell = kern.cache.get(v);
+    if (cell === undefined) {
+      const lo = dim.log ? Math.log(v - dim.step / 2) : v - dim.step / 2;
+      const hi = dim.log ? Math.log(v + dim.step / 2) : v + dim.step / 2;
+      const U = kern.mu.length;
+      cell = new Float64Array(U);
+      for (let u = 0; u < U; u++) {
+        const m = kern.mu[u] as number;
+        const s = kern.invSigma[u] as number;
+        cell[u] = logGaussMass((lo - m) * s, (hi - m) * s) - (kern.logNorm[u] as number);
+      }
+      kern.cache.set(v, cell);
     }
+    const of = kern.of;
+    for (let k = 0; k < acc.length; k++) acc[k] = (acc[k] as number) + (cell[of[k] as number] as number);
   }
+}
+
+/**
+ * Kernels of a discrete dimension with equal (mu, sigma) merged. Observations of a stepped
+ * parameter repeat grid values, and repeated values mostly share the clipped sigma, so a few
+ * distinct kernels stand for hundreds; each cell mass is computed once per distinct kernel and,
+ * through `cache`, once per distinct candidate value.
+ */
+interface DiscreteKernels {
+  readonly mu: Float64Array;
+  readonly invSigma: Float64Array;
+  /** Log mass of each distinct kernel on the padded bounds. */
+  readonly logNorm: Float64Array;
+  /** Distinct kernel of each kernel. */
+  readonly of: Int32Array;
+  readonly cache: Map<number, Float64Array>;
+}
+
+function discreteKernels(mu: Float64Array, sigma: Float64Array, low: number, high: number): DiscreteKernels {
+  const ids = new Map<number, Map<number, number>>();
+  const of = new Int32Array(mu.length);
+  const uMu: number[] = [];
+  const uSigma: number[] = [];
+  for (let k = 0; k < mu.length; k++) {
+    const m = mu[k] as number;
+    const s = sigma[k] as number;
+    let bySigma = ids.get(m);
+    if (bySigma === undefined) ids.set(m, (bySigma = new Map()));
+    let id = bySigma.get(s);
+    if (id === undefined) {
+      id = uMu.length;
+      bySigma.set(s, id);
+      uMu.push(m);
+      uSigma.push(s);
+    }
+    of[k] = id;
+  }
+  const invSigma = Float64Array.from(uSigma, (s) => 1 / s);
+  const logNorm = Float64Array.from(uMu, (m, u) => logGaussMass((low - m) * (invSigma[u] as number), (high - m) * (invSigma[u] as number)));
+  return { mu: Float64Array.from(uMu), invSigma, logNorm, of, cache: new Map() };
+}
+
+/**
+ * A draw of the standard normal truncated to [a, b]. Plain normal draws are tried first and
+ * kept when they land inside (exact: a normal conditioned on [a, b] is the truncated normal);
+ * after four misses the inverse CDF takes over, so narrow or far-off intervals cost no more.
+ */
+function truncatedNormal(rng: Rng, a: number, b: number): number {
+  for (let tries = 0; tries < 4; tries++) {
+    const z = rng.normal();
+    if (z >= a && z <= b) return z;
+  }
+  return ppf(rng.next(), a, b);
 }
 
 /** Nearest grid value of a discrete dimension. */

@@ -38,13 +38,13 @@ import type { ParamSpec, Params, ParamValue } from '../../space/types.js';
 import { avoidDuplicates } from '../dedupe.js';
 import { sampleUniform } from '../random.js';
 import type { Rng } from '../rng.js';
-import type { SampleContext, Sampler, Suggestion, TrialRecord } from '../types.js';
+import { isComplete, type SampleContext, type Sampler, type Suggestion, type TrialRecord } from '../types.js';
 import { defaultGamma, defaultWeights } from './defaults.js';
 import { GroupEncoding, uniformValue } from './encode.js';
 import { type GroupMode, parameterGroups } from './groups.js';
 import { KUBETUNE_PRESET, type TpeOptions } from './options.js';
 import { ParzenEstimator, type ParzenOptions } from './parzen.js';
-import { countFinished, splitTrials, type TrialSplit } from './split.js';
+import { splitTrials, type TrialSplit } from './split.js';
 
 export class TpeSampler implements Sampler {
   readonly name = 'tpe';
@@ -60,13 +60,13 @@ export class TpeSampler implements Sampler {
 
   private propose(space: SearchSpace, history: readonly TrialRecord[], ctx: SampleContext, rng: Rng): Params {
     const o = this.options;
-    if (countFinished(history) < o.startupTrials) return sampleUniform(space, rng.derive('startup'));
-
     const split = splitTrials(history, ctx.goal, (n) => defaultGamma(n, o.gammaFraction, o.gammaMax), o.constantLiar);
-    const finished = history.filter((t) => t.state === 'succeeded' || t.state === 'pruned').map((t) => t.params);
+    if (split.finished < o.startupTrials) return sampleUniform(space, rng.derive('startup'));
+
     const mode: GroupMode = !o.multivariate ? 'independent' : o.group ? 'grouped' : 'intersection';
+    const finished = space.isConditional ? history.filter((t) => isComplete(t) || t.state === 'pruned').map((t) => t.params) : [];
     const values: Record<string, ParamValue> = {};
-    parameterGroups(space, finished, mode).forEach((group, g) => {
+    parameterGroups(space, finished, split.finished, mode).forEach((group, g) => {
       Object.assign(values, this.sampleGroup(space, group, split, rng.derive('group', g)));
     });
     return space.assemble((p) => values[p.name] ?? uniformValue(space, p, rng.derive('fill', p.name)));
@@ -101,13 +101,17 @@ export class TpeSampler implements Sampler {
 
 /** Column-major coordinates of the trials that hold every parameter of the group. */
 function observe(encoding: GroupEncoding, trials: readonly TrialRecord[]): { obs: Float64Array; n: number } {
-  let holding = trials.filter((t) => encoding.params.every((p) => t.params[p.name] !== undefined));
+  const N = trials.length;
   const D = encoding.dims.length;
-  for (;;) {
-    const n = holding.length;
-    const obs = new Float64Array(D * n);
-    const bad = holding.filter((t, i) => !encoding.write(t.params, obs, n, i));
-    if (bad.length === 0) return { obs, n };
-    holding = holding.filter((t) => !bad.includes(t));
+  const obs = new Float64Array(D * N);
+  const held = new Uint8Array(N);
+  let n = 0;
+  for (let i = 0; i < N; i++) if (encoding.write((trials[i] as TrialRecord).params, obs, N, i)) (held[i] = 1), n++;
+  if (n === N) return { obs, n };
+  // Some trials lack a parameter of the group (a conditional space): keep the others' columns.
+  const kept = new Float64Array(D * n);
+  for (let d = 0; d < D; d++) {
+    for (let i = 0, j = 0; i < N; i++) if (held[i] === 1) kept[d * n + j++] = obs[d * N + i] as number;
   }
+  return { obs: kept, n };
 }

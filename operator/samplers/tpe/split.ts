@@ -49,28 +49,35 @@ export function splitTrials(
   constantLiar: boolean,
 ): TrialSplit {
   const trials = isSortedByIndex(history) ? history : [...history].sort((x, y) => x.index - y.index);
+  // One pass to classify: the records may come in many shapes, so each is read once.
+  const role = new Uint8Array(trials.length); // 0 ignored, 1 succeeded, 2 pruned, 3 pending
   const complete: number[] = [];
+  const losses: number[] = [];
   const pruned: number[] = [];
-  trials.forEach((t, i) => {
-    if (isComplete(t)) complete.push(i);
-    else if (t.state === 'pruned') pruned.push(i);
-  });
+  for (let i = 0; i < trials.length; i++) {
+    const t = trials[i] as TrialRecord;
+    if (isComplete(t)) {
+      role[i] = 1;
+      complete.push(i);
+      losses.push(lossOf(t.value, goal));
+    } else if (t.state === 'pruned') {
+      role[i] = 2;
+      pruned.push(i);
+    } else if (constantLiar && isPending(t)) {
+      role[i] = 3;
+    }
+  }
   const finished = complete.length + pruned.length;
   let nBelow = Math.max(0, Math.floor(gamma(finished)));
   const good = new Uint8Array(trials.length);
 
-  const losses = Float64Array.from(complete, (i) => lossOf((trials[i] as TrialRecord & { value: number }).value, goal));
   const take = Math.min(nBelow, complete.length);
   if (take > 0) {
     // The `take` smallest losses, ties going to the earlier trial (a stable sort's choice).
     const threshold = Float64Array.from(losses).sort()[take - 1] as number;
     let taken = 0;
-    complete.forEach((i, j) => {
-      if ((losses[j] as number) < threshold) (good[i] = 1), taken++;
-    });
-    complete.forEach((i, j) => {
-      if (taken < take && losses[j] === threshold) (good[i] = 1), taken++;
-    });
+    for (let j = 0; j < complete.length; j++) if ((losses[j] as number) < threshold) (good[complete[j] as number] = 1), taken++;
+    for (let j = 0; j < complete.length && taken < take; j++) if (losses[j] === threshold) (good[complete[j] as number] = 1), taken++;
   }
   nBelow -= take;
 
@@ -83,10 +90,10 @@ export function splitTrials(
 
   const below: TrialRecord[] = [];
   const above: TrialRecord[] = [];
-  trials.forEach((t, i) => {
-    if (good[i] === 1) below.push(t);
-    else if (isComplete(t) || t.state === 'pruned' || (constantLiar && isPending(t))) above.push(t);
-  });
+  for (let i = 0; i < trials.length; i++) {
+    if (good[i] === 1) below.push(trials[i] as TrialRecord);
+    else if (role[i] !== 0) above.push(trials[i] as TrialRecord);
+  }
   return { below, above, finished };
 }
 

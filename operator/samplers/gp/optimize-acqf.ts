@@ -1,0 +1,218 @@
+/**
+ * Maximises an acquisition function over a mixed box of continuous, discrete and categorical
+ * coordinates, after Optuna 5.0's `optuna/_gp/optim_mixed.py`:
+ *
+ * 1. score every preliminary candidate (the caller passes a scrambled Sobol' set, already
+ *    repaired to legal points);
+ * 2. start a local search from the best candidate, from each warm start (the best observed
+ *    point), and from candidates drawn by roulette with weights exp(value - max) — good regions
+ *    get several starts, but not all of them;
+ * 3. each local search alternates, until a full round changes nothing:
+ *    - continuous coordinates: projected L-BFGS on z = x/ℓ (the coordinates divided by their
+ *      lengthscales, which makes the acquisition roughly isotropic and the search well
+ *      conditioned), then `repair` (snapping relaxed discrete coordinates) and re-scoring;
+ *    - each discrete or categorical coordinate in turn: every choice when there are at most
+ *      `EXHAUSTIVE_CHOICES`, otherwise the neighbours at ±1, ±2, ±4, … grid positions (a
+ *      pattern search that reaches any point of a large grid in a logarithmic number of moves;
+ *      Optuna uses a Brent line search over the grid here);
+ * 4. return the local-search results best first, followed by the best remaining candidates —
+ *    a ranked list, so a caller that must skip repeats (a discrete space) takes the next.
+ *
+ * The problem is given as arrays and callbacks; this module knows nothing of trials or spaces.
+ */
+import { minimize } from './lbfgs.js';
+import type { Rng } from '../rng.js';
+
+export type DimKind =
+  /** Moved by gradient steps; `repair` may snap it afterwards (a relaxed discrete parameter). */
+  | { readonly kind: 'continuous' }
+  /** An ordered grid of coordinates, ascending. */
+  | { readonly kind: 'discrete'; readonly choices: Float64Array }
+  /** Unordered choices (the coordinate values that stand for each). */
+  | { readonly kind: 'categorical'; readonly choices: Float64Array };
+
+export interface AcquisitionProblem {
+  readonly dims: readonly DimKind[];
+  /** Lengthscale per coordinate, for preconditioning the continuous search. */
+  readonly lengthscales: Float64Array;
+  /** Acquisition value at row `row` of `xs`. */
+  value(xs: Float64Array, row: number): number;
+  /** Acquisition values at the first `count` rows of `xs`, into `out` (a faster `value` loop). */
+  valueBatch(xs: Float64Array, count: number, out: Float64Array): void;
+  /** Value at `x` and its gradient with respect to each coordinate (continuous ones are used). */
+  valueWithGrad(x: Float64Array, grad: Float64Array): number;
+  /** Makes `x` a legal point in place (snap to grids, subset sizes, …). */
+  repair(x: Float64Array): void;
+}
+
+export interface OptimizeOptions {
+  /** Preliminary candidates, `count` legal rows. */
+  readonly candidates: Float64Array;
+  readonly count: number;
+  /** Extra local-search starts (rows), e.g. the best observed point. */
+  readonly warmStarts?: Float64Array;
+  readonly warmStartCount?: number;
+  /** Local searches from candidates (the best one plus roulette picks). Default 10. */
+  readonly localSearches?: number;
+  /** Rounds of the alternating local search. Default 10. */
+  readonly maxRounds?: number;
+  /** L-BFGS iterations per continuous phase. Default 30. */
+  readonly maxIter?: number;
+  /** Stream for the roulette. */
+  readonly rng: Rng;
+}
+
+export interface ScoredPoint {
+  readonly x: Float64Array;
+  readonly value: number;
+}
+
+/** Grids up to this size are searched exhaustively, coordinate by coordinate. */
+export const EXHAUSTIVE_CHOICES = 16;
+/** Length of the ranked list returned. */
+const RANKED = 32;
+
+export function optimizeAcquisition(problem: AcquisitionProblem, options: OptimizeOptions): ScoredPoint[] {
+  const d = problem.dims.length;
+  const { candidates, count } = options;
+  const values = new Float64Array(count);
+  problem.valueBatch(candidates, count, values);
+  let bestIndex = 0;
+  for (let r = 0; r < count; r++) {
+    const v = values[r] as number;
+    values[r] = Number.isFinite(v) ? v : Number.NEGATIVE_INFINITY;
+    if ((values[r] as number) > (values[bestIndex] as number)) bestIndex = r;
+  }
+
+  // Starts: the best candidate, roulette picks (without replacement), the warm starts.
+  const starts: number[] = count > 0 ? [bestIndex] : [];
+  const picks = Math.max(0, (options.localSearches ?? 10) - 1);
+  const maxValue = values[bestIndex] as number;
+  const weights = new Float64Array(count);
+  let total = 0;
+  for (let r = 0; r < count; r++) {
+    const w = r === bestIndex || !Number.isFinite(maxValue) ? 0 : Math.exp((values[r] as number) - maxValue);
+    weights[r] = w;
+    total += w;
+  }
+  for (let k = 0; k < picks && total > 0; k++) {
+    const r = options.rng.choice(weights);
+    starts.push(r);
+    total -= weights[r] as number;
+    weights[r] = 0;
+  }
+
+  const results: ScoredPoint[] = [];
+  for (const r of starts) {
+    const x = candidates.slice(r * d, r * d + d);
+    results.push(localSearch(problem, x, values[r] as number, options));
+  }
+  const warmCount = options.warmStartCount ?? 0;
+  for (let w = 0; w < warmCount; w++) {
+    const x = (options.warmStarts as Float64Array).slice(w * d, w * d + d);
+    problem.repair(x);
+    results.push(localSearch(problem, x, problem.value(x, 0), options));
+  }
+
+  // Ranked: local optima, then the rest of the candidates, best first, no exact duplicates.
+  const startSet = new Set(starts);
+  const order = Array.from({ length: count }, (_, r) => r)
+    .filter((r) => !startSet.has(r))
+    .sort((a, b) => (values[b] as number) - (values[a] as number) || a - b)
+    .slice(0, RANKED);
+  const ranked = [...results].sort((a, b) => b.value - a.value);
+  for (const r of order) ranked.push({ x: candidates.slice(r * d, r * d + d), value: values[r] as number });
+  const seen = new Set<string>();
+  return ranked.filter((p) => {
+    const key = Array.from(p.x).join(',');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Alternating continuous / coordinate-wise discrete ascent from `x` (modified in place). */
+export function localSearch(problem: AcquisitionProblem, x: Float64Array, value: number, options: Pick<OptimizeOptions, 'maxRounds' | 'maxIter'>): ScoredPoint {
+  const { dims, lengthscales } = problem;
+  const continuous = dims.flatMap((dim, j) => (dim.kind === 'continuous' ? [j] : []));
+  const maxRounds = options.maxRounds ?? 10;
+  let f = value;
+  for (let round = 0; round < maxRounds; round++) {
+    let changed = false;
+    if (continuous.length > 0) {
+      const moved = continuousStep(problem, x, f, continuous, lengthscales, options.maxIter ?? 30);
+      if (moved !== undefined) {
+        x.set(moved.x);
+        f = moved.value;
+        changed = true;
+      }
+    }
+    for (let j = 0; j < dims.length; j++) {
+      const dim = dims[j] as DimKind;
+      if (dim.kind === 'continuous') continue;
+      const moved = discreteStep(problem, x, f, j, dim);
+      if (moved !== undefined) {
+        x.set(moved.x);
+        f = moved.value;
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  return { x, value: f };
+}
+
+function continuousStep(problem: AcquisitionProblem, x: Float64Array, f: number, cont: number[], ls: Float64Array, maxIter: number): ScoredPoint | undefined {
+  const m = cont.length;
+  const z0 = new Float64Array(m);
+  const upper = new Float64Array(m);
+  for (let k = 0; k < m; k++) {
+    const l = ls[cont[k] as number] as number;
+    z0[k] = (x[cont[k] as number] as number) / l;
+    upper[k] = 1 / l;
+  }
+  const trial = Float64Array.from(x);
+  const grad = new Float64Array(x.length);
+  const result = minimize(
+    (z, g) => {
+      for (let k = 0; k < m; k++) trial[cont[k] as number] = (z[k] as number) * (ls[cont[k] as number] as number);
+      const v = problem.valueWithGrad(trial, grad);
+      for (let k = 0; k < m; k++) g[k] = -(grad[cont[k] as number] as number) * (ls[cont[k] as number] as number);
+      return Number.isFinite(v) ? -v : Number.POSITIVE_INFINITY;
+    },
+    z0,
+    { lower: new Float64Array(m), upper, maxIter, gtol: 1e-2, ftol: 1e-6 },
+  );
+  if (result.iterations === 0) return undefined;
+  for (let k = 0; k < m; k++) trial[cont[k] as number] = Math.min(1, Math.max(0, (result.x[k] as number) * (ls[cont[k] as number] as number)));
+  problem.repair(trial);
+  const v = problem.value(trial, 0);
+  return v > f ? { x: trial, value: v } : undefined;
+}
+
+function discreteStep(problem: AcquisitionProblem, x: Float64Array, f: number, j: number, dim: { readonly choices: Float64Array; readonly kind: string }): ScoredPoint | undefined {
+  const { choices } = dim;
+  if (choices.length <= 1) return undefined;
+  let current = 0;
+  for (let c = 1; c < choices.length; c++) {
+    if (Math.abs((choices[c] as number) - (x[j] as number)) < Math.abs((choices[current] as number) - (x[j] as number))) current = c;
+  }
+  const tries: number[] = [];
+  if (choices.length <= EXHAUSTIVE_CHOICES || dim.kind === 'categorical') {
+    for (let c = 0; c < choices.length; c++) if (c !== current) tries.push(c);
+  } else {
+    for (let step = 1; step < choices.length; step *= 2) {
+      if (current - step >= 0) tries.push(current - step);
+      if (current + step < choices.length) tries.push(current + step);
+    }
+  }
+  let best: ScoredPoint | undefined;
+  for (const c of tries) {
+    const y = Float64Array.from(x);
+    y[j] = choices[c] as number;
+    problem.repair(y);
+    const v = problem.value(y, 0);
+    if (v > (best?.value ?? f)) best = { x: y, value: v };
+  }
+  return best;
+}

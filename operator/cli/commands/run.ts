@@ -47,10 +47,13 @@ export function applyOverrides(spec: ResolvedSpec, options: Record<string, unkno
 
 export default async function run(args: string[], options: Record<string, unknown>): Promise<number> {
   const file = args[0] as string;
-  const loaded = loadStudyFile(file);
-  const spec = applyOverrides(loaded.resolved, options);
+  // Flags first: a usage error should not wait for (or hide behind) the study's own problems.
+  positiveInt('--max-trials', options.maxTrials);
+  positiveInt('--parallelism', options.parallelism);
   const grace = Number(options.grace ?? 10);
   if (!Number.isFinite(grace) || grace < 0) throw new UsageError(`--grace must be a number of seconds, got ${JSON.stringify(options.grace)}`);
+  const loaded = loadStudyFile(file);
+  const spec = applyOverrides(loaded.resolved, options);
   const study = compileStudy(spec);
   const resultsDir = resolve(typeof options.resultsDir === 'string' ? options.resultsDir : join('kubetune-results', spec.name));
 

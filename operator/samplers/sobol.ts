@@ -38,6 +38,7 @@
  * const study = new Study({ objective, parameters, algorithm: { name: 'sobol', seed: 7 } });
  * ```
  */
+import { SpecError } from '../api/issues.js';
 import type { SearchSpace } from '../space/space.js';
 import { UnitCube } from '../space/unit-cube.js';
 import { avoidDuplicates } from './dedupe.js';
@@ -157,7 +158,19 @@ export class SobolSampler implements Sampler {
   private readonly cubes = new WeakMap<SearchSpace, UnitCube>();
 
   constructor(options: SobolSamplerOptions = {}) {
-    this.scramble = options.scramble ?? true;
+    const scramble: unknown = options.scramble ?? true;
+    if (typeof scramble !== 'boolean') {
+      throw new SpecError([
+        { code: 'bad_setting', path: '/algorithm/settings/scramble', message: `sobol setting "scramble" must be true or false, got ${JSON.stringify(scramble)}` },
+      ]);
+    }
+    const unknown = Object.keys(options).filter((k) => k !== 'scramble');
+    if (unknown.length > 0) {
+      throw new SpecError(
+        unknown.map((k) => ({ code: 'unknown_setting', path: `/algorithm/settings/${k}`, message: `sobol has no setting "${k}"`, hint: 'its only setting is scramble' })),
+      );
+    }
+    this.scramble = scramble;
   }
 
   /** The unit-cube point of trial `index` for a study seeded with `seed`. */

@@ -198,6 +198,11 @@ describe('SobolSampler', () => {
     assert.notDeepEqual(a, sampler.suggest(space, [], ctx(5)));
   });
 
+  it('rejects settings it does not have, naming the field', () => {
+    assert.throws(() => createSampler('sobol', { scramble: 'yes' }), /\/algorithm\/settings\/scramble: .*true or false/);
+    assert.throws(() => createSampler('sobol', { skip: 1 }), /\/algorithm\/settings\/skip: sobol has no setting "skip"/);
+  });
+
   it('gives the plain sequence with { scramble: false }', () => {
     const parameters = [{ name: 'x', type: 'float', min: 0, max: 8 }];
     const study = new Study({ objective, parameters, algorithm: { name: 'sobol', settings: { scramble: false } } });

@@ -15,10 +15,8 @@
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return Number.NaN;
   const z = Math.abs(x);
-  let tail: number; // P(Z > |x|)
-  if (z > 37) {
-    tail = 0;
-  } else {
+  let tail: number; // P(Z > |x|); exp underflows to 0 on its own far out
+  {
     const e = Math.exp(-0.5 * z * z);
     if (z < 7.07106781186547) {
       let num = 3.52624965998911e-2 * z + 0.700383064443688;
@@ -74,5 +72,6 @@ export function normalQuantile(p: number): number {
   // One Halley step: e = Φ(x) − p, u = e / φ(x), x ← x − u / (1 + x u / 2).
   const e = normalCdf(x) - p;
   const u = e * Math.sqrt(2 * Math.PI) * Math.exp((x * x) / 2);
-  return x - u / (1 + (x * u) / 2);
+  // Past |x| ≈ 37 the density underflows; Acklam's 1e-9 is all there is to have.
+  return Number.isFinite(u) ? x - u / (1 + (x * u) / 2) : x;
 }

@@ -12,7 +12,7 @@ import { ProcessKubelet } from './kubelet/kubelet.js';
 import type { ImageRule } from './kubelet/images.js';
 import type { TlsFiles } from './kubelet/log-server.js';
 import type { NodeSpec } from './kubelet/node.js';
-import { sweepOrphans } from './processes.js';
+import { forgetStateDir, registerStateDir, sweepOrphans } from './processes.js';
 import { Rest } from './rest.js';
 
 /** What a process needs to use a running cluster; JSON-serialisable. */
@@ -80,11 +80,13 @@ export function connectCluster(info: ClusterInfo): ClusterHandle {
     },
     async startKubelet(nodes, images) {
       const workDir = mkdtempSync('/dev/shm/kubetune-kubelet-');
+      registerStateDir(workDir);
       const kubelet = new ProcessKubelet({ connection: conn, nodes, tls: info.kubeletTls, workDir, images: images ?? [] });
       const stop = kubelet.stop.bind(kubelet);
       kubelet.stop = async () => {
         await stop();
         rmSync(workDir, { recursive: true, force: true });
+        forgetStateDir(workDir);
       };
       await kubelet.start();
       return kubelet;
@@ -101,9 +103,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   }
   const dir = opts.stateDir ?? mkdtempSync('/dev/shm/kubetune-cluster-');
   const removeDir = () => {
-    if (!opts.keepState) rmSync(dir, { recursive: true, force: true });
+    if (opts.keepState) return;
+    rmSync(dir, { recursive: true, force: true });
+    forgetStateDir(dir);
   };
   process.once('exit', removeDir);
+  if (!opts.keepState) registerStateDir(dir);
   const cp = await startControlPlane({ dir, apiserverArgs: opts.apiserverArgs }).catch((e: unknown) => {
     removeDir();
     throw e;

@@ -21,6 +21,8 @@ interface Entry {
 }
 
 const live = new Map<number, Entry>();
+/** Directories (tmpfs state) to remove with the groups when the owner died without cleaning up. */
+const dirs = new Set<string>();
 let handlersInstalled = false;
 
 function procStartTime(pid: number): string | undefined {
@@ -42,7 +44,7 @@ function writeRegistry(): void {
     mkdirSync(REGISTRY_DIR, { recursive: true });
     writeFileSync(
       registryFile(),
-      JSON.stringify({ owner: process.pid, ownerStart: procStartTime(process.pid), groups: [...live.values()] }),
+      JSON.stringify({ owner: process.pid, ownerStart: procStartTime(process.pid), groups: [...live.values()], dirs: [...dirs] }),
     );
   } catch {
     // The registry is a safety net for crashed owners; failing to write it must not fail a test.
@@ -93,7 +95,7 @@ export function sweepOrphans(): number {
   for (const f of files) {
     const path = join(REGISTRY_DIR, f);
     try {
-      const rec = JSON.parse(readFileSync(path, 'utf8')) as { owner: number; ownerStart?: string; groups: Entry[] };
+      const rec = JSON.parse(readFileSync(path, 'utf8')) as { owner: number; ownerStart?: string; groups: Entry[]; dirs?: string[] };
       const ownerAlive = rec.ownerStart !== undefined && procStartTime(rec.owner) === rec.ownerStart;
       if (ownerAlive) continue;
       for (const g of rec.groups) {
@@ -102,12 +104,24 @@ export function sweepOrphans(): number {
           killed++;
         }
       }
+      for (const d of rec.dirs ?? []) rmSync(d, { recursive: true, force: true });
       rmSync(path, { force: true });
     } catch {
       rmSync(path, { force: true });
     }
   }
   return killed;
+}
+
+/** Removes `dir` when this process's groups are swept after it died; `forget` undoes that. */
+export function registerStateDir(dir: string): void {
+  dirs.add(dir);
+  writeRegistry();
+}
+
+export function forgetStateDir(dir: string): void {
+  dirs.delete(dir);
+  writeRegistry();
 }
 
 export interface SpawnOptions {

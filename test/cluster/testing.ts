@@ -10,8 +10,9 @@
  *   });
  */
 import { readFileSync } from 'node:fs';
-import type { TestContext } from 'node:test';
-import { connectCluster, startCluster, type ClusterHandle, type ClusterInfo } from './cluster.js';
+import { after, type TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { connectCluster, startCluster, type Cluster, type ClusterHandle, type ClusterInfo } from './cluster.js';
 import { ApiError, type Obj, type Rest } from './rest.js';
 import { waitFor } from './util.js';
 
@@ -20,6 +21,14 @@ export { ApiError } from './rest.js';
 export type { Obj, Rest } from './rest.js';
 
 let pending: Promise<ClusterHandle | { skip: string }> | undefined;
+let privateCluster: Cluster | undefined;
+
+// Importing this module from a test file registers this on the file's root: a cluster started
+// for the file alone is stopped once its tests are done (its processes would keep node alive).
+after(async () => {
+  await privateCluster?.stop();
+  privateCluster = undefined;
+});
 
 async function obtain(): Promise<ClusterHandle | { skip: string }> {
   const infoPath = process.env.KUBETUNE_CLUSTER_INFO;
@@ -30,9 +39,8 @@ async function obtain(): Promise<ClusterHandle | { skip: string }> {
   }
   // Run on its own (not through test/run.mjs): start a private cluster for this file.
   try {
-    const cluster = await startCluster();
-    process.once('beforeExit', () => void cluster.stop());
-    return cluster;
+    privateCluster = await startCluster();
+    return privateCluster;
   } catch (e) {
     return { skip: `no test cluster: ${(e as Error).message}` };
   }
@@ -83,4 +91,54 @@ export function waitForPod(rest: Rest, ns: string, name: string, what: string, p
     const p = await rest.get(`/api/v1/namespaces/${ns}/pods/${name}`);
     return pred(p) ? p : undefined;
   }, { timeoutMs, intervalMs: 200 });
+}
+
+/**
+ * A pod whose one container runs `script` with this machine's node (`node -e`), restartPolicy
+ * Never unless `spec` says otherwise. The image is `node:20`, mapped to local node by the
+ * process-kubelet's image table.
+ */
+export function nodeScriptPod(name: string, script: string, opts: { container?: Obj; spec?: Obj; labels?: Record<string, string> } = {}): Obj {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: opts.labels ?? {} },
+    spec: {
+      restartPolicy: 'Never',
+      terminationGracePeriodSeconds: 30,
+      ...opts.spec,
+      containers: [{ name: 'main', image: 'node:20', command: ['node', '-e', script], ...opts.container }],
+    },
+  };
+}
+
+/**
+ * Follows the pods of a namespace: resolves once listed, so nothing created afterwards is
+ * missed; `stop()` ends the watch and returns every version seen, in order (each watch event's
+ * type in `eventType`, so the last version before a deletion is there too).
+ */
+export async function recordPods(rest: Rest, ns: string): Promise<{ stop(): Promise<Obj[]> }> {
+  const seen: Obj[] = [];
+  const ac = new AbortController();
+  const list = await rest.get(`/api/v1/namespaces/${ns}/pods`);
+  seen.push(...(list.items as Obj[]));
+  let rv: string = list.metadata.resourceVersion;
+  const loop = (async () => {
+    while (!ac.signal.aborted) {
+      await rest
+        .watch(`/api/v1/namespaces/${ns}/pods?resourceVersion=${rv}`, (e) => {
+          if (e.type === 'ERROR' || e.type === 'BOOKMARK') return;
+          rv = e.object.metadata.resourceVersion;
+          seen.push({ ...e.object, eventType: e.type });
+        }, ac.signal)
+        .catch(() => sleep(200));
+    }
+  })();
+  return {
+    async stop() {
+      ac.abort();
+      await loop;
+      return seen;
+    },
+  };
 }

@@ -70,6 +70,8 @@ type MutableTrial = { -readonly [K in keyof LocalTrial]: LocalTrial[K] };
 export class ResultsFold {
   private readonly trials = new Map<number, MutableTrial>();
   private readonly sessions: Session[] = [];
+  /** `index/attempt` of interrupted attempts: a late event about one of them changes nothing. */
+  private readonly closed = new Set<string>();
   private study?: string;
   private fingerprint?: StudyFingerprint;
   private finished?: StudyFinishedEvent;
@@ -100,7 +102,7 @@ export class ResultsFold {
       case 'trial-stopping':
         break;
       case 'trial-finished':
-        if (t === undefined || t.attempt !== e.attempt) break;
+        if (t === undefined || t.attempt !== e.attempt || this.closed.has(`${e.index}/${e.attempt}`)) break;
         Object.assign(t, { state: e.state, metrics: decodeNumbers(e.metrics), finishedAt: time, exitCode: e.exitCode, signal: e.signal });
         if (e.value !== undefined) t.value = decodeNumber(e.value);
         if (e.reason !== undefined) t.reason = e.reason;
@@ -108,6 +110,7 @@ export class ResultsFold {
         break;
       case 'trial-interrupted':
         if (t === undefined || t.attempt !== e.attempt) break;
+        this.closed.add(`${e.index}/${e.attempt}`);
         t.state = 'pending';
         t.reports = [];
         delete t.startedAt;

@@ -55,7 +55,7 @@ describe('the generated CRD', () => {
   });
 
   it('describes every field of the spec for kubectl explain', () => {
-    walk(crdSchema().properties && ((crdSchema().properties as Record<string, Node>).spec as Node), '.spec', (node, path) => {
+    walk((crdSchema().properties as Record<string, Node>).spec as Node, '.spec', (node, path) => {
       assert.ok(typeof node.description === 'string' && node.description.length > 0, `${path} has a description`);
     });
   });

@@ -4,6 +4,7 @@
  */
 import { SpecError } from '../api/issues.js';
 import { CmaEsSampler, parseCmaEsSettings } from './cmaes/sampler.js';
+import { GpSampler, parseGpOptions } from './gp/index.js';
 import { EvolutionSampler, parseEvolutionSettings } from './evolution/sampler.js';
 import { GridSampler } from './grid.js';
 import { RandomSampler } from './random.js';
@@ -16,6 +17,7 @@ type Settings = Record<string, unknown>;
 const factories: Record<string, (settings: Settings) => Sampler> = {
   random: () => new RandomSampler(),
   grid: (s) => new GridSampler(s),
+  gp: (s) => new GpSampler(parseGpOptions(s)),
   cmaes: (s) => new CmaEsSampler(parseCmaEsSettings(s)),
   evolution: (s) => new EvolutionSampler(parseEvolutionSettings(s)),
   tpe: (s) => new TpeSampler(parseTpeOptions(s)),

@@ -19,7 +19,7 @@
  * sampler for the rest); imputing absent coordinates would make "inactive" look like a value
  * near some active one and mislead the kernel.
  */
-import { numericFromUnit, numericGrid, numericToUnit } from '../../space/numeric.js';
+import { numericFromUnit, numericGrid, numericToUnit, toInternal } from '../../space/numeric.js';
 import type { SearchSpace } from '../../space/space.js';
 import type { ParamSpec, Params } from '../../space/types.js';
 import { decodeSubset, UnitCube } from '../../space/unit-cube.js';
@@ -58,14 +58,24 @@ export class GpEncoding {
         case 'int': {
           const domain = space.domain(p.name);
           if (domain.step !== undefined && domain.count <= MAX_GRID_CHOICES) {
-            dims.push({ kind: 'discrete', choices: Float64Array.from(numericGrid(domain), (v) => numericToUnit(domain, v)) });
+            const grid = numericGrid(domain);
+            const choices = Float64Array.from(grid, (v) => numericToUnit(domain, v));
+            // Where decoding switches from grid value k to k + 1: half a step above value k, on
+            // the internal (possibly log) scale, mapped to the cube. Snapping is then a binary
+            // search, with no string rounding in the hot loop.
+            const span = domain.paddedHigh - domain.paddedLow;
+            const edges = Float64Array.from(grid.slice(0, -1), (v) => (toInternal(domain, v + (domain.step as number) / 2) - domain.paddedLow) / span);
+            dims.push({ kind: 'discrete', choices });
+            repairs.push((x, base) => {
+              x[base + j] = choices[countBelow(edges, x[base + j] as number)] as number;
+            });
           } else {
             dims.push({ kind: 'continuous' });
-          }
-          if (domain.step !== undefined) {
-            repairs.push((x, base) => {
-              x[base + j] = numericToUnit(domain, numericFromUnit(domain, x[base + j] as number));
-            });
+            if (domain.step !== undefined) {
+              repairs.push((x, base) => {
+                x[base + j] = numericToUnit(domain, numericFromUnit(domain, x[base + j] as number));
+              });
+            }
           }
           cubeIndex.push(at);
           break;
@@ -85,7 +95,16 @@ export class GpEncoding {
             dims.push({ kind: 'categorical', choices: Float64Array.of(0.25, 0.75) });
             cubeIndex.push(at + i);
           }
+          const minSize = p.minSize ?? 1;
+          const maxSize = p.maxSize ?? n;
           repairs.push((x, base) => {
+            let inside = 0;
+            for (let i = 0; i < n; i++) if ((x[base + j + i] as number) >= 0.5) inside++;
+            if (inside >= minSize && inside <= maxSize) {
+              for (let i = 0; i < n; i++) x[base + j + i] = (x[base + j + i] as number) >= 0.5 ? 0.75 : 0.25;
+              return;
+            }
+            // Too few or too many chosen: the cube's own repair (strongest coordinates win).
             const coords = Array.from({ length: n }, (_, i) => x[base + j + i] as number);
             const chosen = decodeSubset(p, coords) as unknown[];
             p.values.forEach((v, i) => (x[base + j + i] = chosen.includes(v) ? 0.75 : 0.25));
@@ -133,4 +152,16 @@ export class GpEncoding {
     for (let j = 0; j < this.d; j++) u[this.cubeIndex[j] as number] = x[j] as number;
     return this.cube.decode(u);
   }
+}
+
+/** Number of entries of the ascending `edges` that are <= u. */
+function countBelow(edges: Float64Array, u: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((edges[mid] as number) <= u) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -113,7 +113,12 @@ export class GpSampler implements Sampler {
 
     let bestRow = 0;
     for (let i = 1; i < train.n; i++) if ((train.y[i] as number) > (train.y[bestRow] as number)) bestRow = i;
-    const best = train.y[bestRow] as number;
+    // The incumbent counts the believed values too: to the kriging believer a pending trial is an
+    // observation, so a point whose predicted value beats the best trial raises the bar. Without
+    // this, EI at a promising pending point stays ≈ its predicted gain and parallel suggestions
+    // pile up there.
+    let best = train.y[bestRow] as number;
+    for (let i = train.n; i < gp.n; i++) best = Math.max(best, gp.y[i] as number);
 
     const gradMean = new Float64Array(d);
     const gradVar = new Float64Array(d);

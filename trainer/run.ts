@@ -22,7 +22,7 @@ import { saveModel, writeJson } from './report/artifacts.js';
 import type { Reporter } from './report/reporter.js';
 import { EarlyStopping } from './train/early-stopping.js';
 import { evaluate } from './train/evaluate.js';
-import type { TrainOutcome } from './train/loop.js';
+import type { EpochTime, TrainOutcome } from './train/loop.js';
 import { train } from './train/loop.js';
 
 export interface RunInputs {
@@ -108,7 +108,7 @@ export async function runTraining(inputs: RunInputs): Promise<TrialResult> {
   return config.folds >= 2 ? crossValidate(inputs, source, trainOnce) : singleSplit(inputs, source, trainOnce);
 }
 
-type EpochCallback = (epoch: number, m: Record<string, number>, trainSeconds: number) => void;
+type EpochCallback = (epoch: number, m: Record<string, number>, time: EpochTime) => void;
 type TrainOnce = (sets: Examples[], label: string, onEpoch: EpochCallback, dir?: string) => Promise<Trained>;
 
 function writePreprocessing(dir: string | undefined, source: Source, preprocessor: Preprocessor | undefined, sets: Examples[]): void {
@@ -141,10 +141,10 @@ async function singleSplit(inputs: RunInputs, source: Source, trainOnce: TrainOn
   const trained = await trainOnce(
     sets,
     '',
-    (epoch, m, seconds) => {
+    (epoch, m, time) => {
       reporter.metrics(epoch, m);
       // Timing stays out of the metric line so the same seed gives the same lines; bench/trainer.ts reads this log.
-      reporter.log(`epoch ${epoch} trained in ${seconds.toFixed(3)} s`);
+      reporter.log(`epoch ${epoch} trained in ${time.wallSeconds.toFixed(3)} s (cpu ${time.cpuSeconds.toFixed(3)} s)`);
     },
     inputs.outputDir,
   );
@@ -181,7 +181,7 @@ async function crossValidate(inputs: RunInputs, source: Source, trainOnce: Train
     if (source.officialTest) sets[2] = source.officialTest;
     const dir = inputs.outputDir === undefined ? undefined : `${inputs.outputDir}/fold-${f + 1}`;
     writePreprocessing(dir, source, built.preprocessor, sets);
-    const trained = await trainOnce(sets, `fold ${f + 1}: `, (epoch, m, seconds) => reporter.log(`fold ${f + 1} epoch ${epoch} trained in ${seconds.toFixed(3)} s: ${JSON.stringify(m)}`), dir);
+    const trained = await trainOnce(sets, `fold ${f + 1}: `, (epoch, m, time) => reporter.log(`fold ${f + 1} epoch ${epoch} trained in ${time.wallSeconds.toFixed(3)} s: ${JSON.stringify(m)}`), dir);
     trained.model.dispose();
     last = trained.outcome;
     if (last.cancelled || last.nonFinite) break;

@@ -37,12 +37,18 @@ export interface TrainOptions {
   /** Tracks the monitored metric; decides stopping only when `stopEarly` is set. */
   tracker: EarlyStopping;
   stopEarly: boolean;
-  /** Called after every epoch with its metrics (epochs count from 1) and its wall time (training pass only). */
-  onEpoch?(epoch: number, metrics: Record<string, number>, trainSeconds: number): void;
+  /** Called after every epoch with its metrics (epochs count from 1) and the training pass's time. */
+  onEpoch?(epoch: number, metrics: Record<string, number>, time: EpochTime): void;
   /** Called when the monitored metric improved, e.g. to write a checkpoint. */
   onImproved?(epoch: number, metrics: Record<string, number>): Promise<void> | void;
   /** Polled between batches: true asks the loop to stop as soon as it can. */
   cancelled(): boolean;
+}
+
+/** Wall-clock and process CPU seconds of one epoch's training pass (validation excluded). */
+export interface EpochTime {
+  wallSeconds: number;
+  cpuSeconds: number;
 }
 
 export interface TrainOutcome {
@@ -92,6 +98,7 @@ export async function train(o: TrainOptions): Promise<TrainOutcome> {
 
   for (let epoch = 1; epoch <= params.epochs && !cancelled; epoch++) {
     const epochStart = performance.now();
+    const cpuStart = process.cpuUsage();
     const order = Rng.derive(o.seed, `shuffle-${epoch}`).permutation(data.n);
     const lossSums: tf.Scalar[] = [];
     const correctCounts: tf.Scalar[] = [];
@@ -142,7 +149,8 @@ export async function train(o: TrainOptions): Promise<TrainOutcome> {
       }
     }
     const metrics: Record<string, number> = {};
-    const trainSeconds = (performance.now() - epochStart) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const time: EpochTime = { wallSeconds: (performance.now() - epochStart) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
     const lossSum = tf.tidy(() => tf.addN(lossSums).dataSync()[0] as number);
     // The data loss (without the L2 penalty), in the target's units for regression.
     const meanLoss = lossSum / seen;
@@ -162,7 +170,7 @@ export async function train(o: TrainOptions): Promise<TrainOutcome> {
     }
     if (cancelled && seen < data.n) break; // a partial epoch is not reported as if it were whole
     history.push(metrics);
-    o.onEpoch?.(epoch, metrics, trainSeconds);
+    o.onEpoch?.(epoch, metrics, time);
     if (nonFinite) break;
     const verdict = o.tracker.update(epoch, metrics);
     if (verdict === 'improved' || epoch === 1) {

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench -- trainer [--quick] [--epochs N] [--threads N]`: kubetune-trainer against
+ * PyTorch on Fashion-MNIST, the same MLP (784-128-10) and the same small CNN, same optimizer
+ * (Adam, lr 1e-3, eps 1e-8), batch 128, same thread count, side by side in one run.
+ *
+ * Our side runs the real trainer entry point (trainer/main.ts) as a child process on the IDX
+ * files from Debian's dataset-fashion-mnist, and reads each epoch's training time from its
+ * "epoch N trained in X s" log line; PyTorch's side (bench/trainer/torch_fashion.py) runs in a
+ * throwaway virtualenv with torch from PyPI and times the same training pass. Seconds per epoch
+ * is the median over epochs (the first epoch of each side carries warm-up). The CNN trains on the
+ * first `cnnLimit` training images (both sides) to keep the run short; its test accuracy is
+ * on the first as many test images.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseTrialResult } from '../operator/api/trial-contract.js';
+import { benchCommand, machineInfo, median, writeBenchmarkSection, writeResults } from './lib/results.js';
+import { ensureVenv } from './lib/venv.js';
+
+const DATA_DIR = '/usr/share/datasets/fashion-mnist';
+const TORCH_REQUIREMENTS = ['torch==2.15.0', 'numpy==2.4.6'];
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+interface SideResult {
+  epochSeconds: number[];
+  epochCpuSeconds: number[];
+  secondsPerEpoch: number;
+  cpuSecondsPerEpoch: number;
+  testAccuracy: number;
+  examples: number;
+  /** Our side: the backend the trainer chose, as it logged it. */
+  backend?: string;
+}
+
+/** Fashion-MNIST from Debian's package; installs it when missing and we are root. */
+function ensureFashionMnist(): string {
+  const needed = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
+  const present = () => needed.every((f) => existsSync(join(DATA_DIR, f)));
+  if (!present()) {
+    console.error('bench: installing dataset-fashion-mnist with apt-get');
+    try {
+      execFileSync('apt-get', ['install', '-y', '-qq', 'dataset-fashion-mnist'], { stdio: 'inherit' });
+    } catch {
+      throw new Error(`Fashion-MNIST is not in ${DATA_DIR}; run: apt-get update && apt-get install dataset-fashion-mnist`);
+    }
+  }
+  if (!present()) throw new Error(`dataset-fashion-mnist did not install ${needed.join(', ')} under ${DATA_DIR}`);
+  return DATA_DIR;
+}
+
+/** Parameters of the two models, in the trainer's vocabulary. */
+const OUR_PARAMS: Record<'mlp' | 'cnn', Record<string, unknown>> = {
+  mlp: { input_units: 128, layers: 0 },
+  cnn: { conv_blocks: 2, filters: 32, kernel_size: 3, padding: 'same', pooling: 'max', pool_size: 2, dense_units: 128 },
+};
+
+function threadEnv(threads: number): Record<string, string> {
+  const n = String(threads);
+  return { OMP_NUM_THREADS: n, MKL_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n };
+}
+
+async function runOurs(model: 'mlp' | 'cnn', epochs: number, limit: number, threads: number): Promise<SideResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'kubetune-bench-trainer-'));
+  const config = join(dir, 'trainer.json');
+  writeFileSync(config, JSON.stringify({ validationSplit: 0, objective: 'loss', limit, backend: 'auto', params: { ...OUR_PARAMS[model], optimizer: 'adam', learning_rate: 1e-3, epsilon: 1e-8, batch_size: 128, epochs } }));
+  const resultFile = join(dir, 'result.json');
+  const args = ['--import', 'tsx', 'trainer/main.ts', '--config', config, '--dataset', DATA_DIR, '--model', model];
+  const child = spawn(process.execPath, args, { cwd: repoRoot, env: { ...process.env, ...threadEnv(threads), KUBETUNE_RESULT_FILE: resultFile, KUBETUNE_SEED: '0' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+    process.stderr.write(c);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`kubetune-trainer exited with ${code}`);
+  const epochs = [...stderr.matchAll(/epoch \d+ trained in ([\d.]+) s \(cpu ([\d.]+) s\)/g)];
+  const epochSeconds = epochs.map((m) => Number(m[1]));
+  const epochCpuSeconds = epochs.map((m) => Number(m[2]));
+  const result = parseTrialResult(readFileSync(resultFile, 'utf8'));
+  const examples = Number(/split: (\d+) train/.exec(stderr)?.[1] ?? Number.NaN);
+  const backend = /backend (\S+: [^\n]+)/.exec(stderr)?.[1] ?? 'unknown';
+  return { epochSeconds, epochCpuSeconds, secondsPerEpoch: median(epochSeconds), cpuSecondsPerEpoch: median(epochCpuSeconds), testAccuracy: result.metrics.test_accuracy ?? Number.NaN, examples, backend };
+}
+
+function runTorch(python: string, model: 'mlp' | 'cnn', epochs: number, limit: number, threads: number): SideResult {
+  const script = join(repoRoot, 'bench', 'trainer', 'torch_fashion.py');
+  const out = execFileSync(python, [script, '--data-dir', DATA_DIR, '--model', model, '--epochs', String(epochs), '--threads', String(threads), '--limit', String(limit)], {
+    env: { ...process.env, ...threadEnv(threads) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const doc = JSON.parse(out.trim().split('\n').at(-1) as string) as { epochSeconds: number[]; epochCpuSeconds: number[]; testAccuracy: number; examples: number };
+  return { ...doc, secondsPerEpoch: median(doc.epochSeconds), cpuSecondsPerEpoch: median(doc.epochCpuSeconds) };
+}
+
+function flag(args: string[], name: string, fallback: number): number {
+  const at = args.indexOf(name);
+  return at >= 0 ? Number(args[at + 1]) : fallback;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const quick = args.includes('--quick');
+  const epochs = flag(args, '--epochs', 3);
+  const threads = flag(args, '--threads', 1);
+  const mlpLimit = quick ? 10000 : 0;
+  const cnnLimit = flag(args, '--cnn-limit', quick ? 2000 : 10000);
+  ensureFashionMnist();
+  const venv = ensureVenv('trainer', TORCH_REQUIREMENTS);
+  const loadBefore = loadavg();
+  const rows: Array<{ model: 'mlp' | 'cnn'; ours: SideResult; torch: SideResult; ratio: number; cpuRatio: number }> = [];
+  for (const [model, limit] of [['mlp', mlpLimit], ['cnn', cnnLimit]] as const) {
+    console.error(`bench: ${model}: PyTorch ${venv.versions.torch}, ${threads} thread(s)`);
+    const torch = runTorch(venv.python, model, epochs, limit, threads);
+    console.error(`bench: ${model}: kubetune-trainer`);
+    const ours = await runOurs(model, epochs, limit, threads);
+    rows.push({ model, ours, torch, ratio: ours.secondsPerEpoch / torch.secondsPerEpoch, cpuRatio: ours.cpuSecondsPerEpoch / torch.cpuSecondsPerEpoch });
+  }
+  const command = benchCommand('trainer', args);
+  writeResults('trainer', {
+    command,
+    machine: machineInfo(),
+    loadAverageBefore: loadBefore,
+    loadAverageAfter: loadavg(),
+    threads,
+    epochs,
+    torch: venv.versions,
+    dataset: DATA_DIR,
+    results: rows,
+  });
+  const mlp = rows.find((r) => r.model === 'mlp');
+  const cnn = rows.find((r) => r.model === 'cnn');
+  const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : String(v));
+  writeBenchmarkSection(
+    'trainer',
+    [
+      '## Trainer: kubetune-trainer vs PyTorch on Fashion-MNIST',
+      '',
+      `\`${command}\` — ours on ${mlp?.ours.backend ?? 'unknown'}; ${threads} thread(s) each, ${epochs} epochs, Adam (lr 1e-3), batch 128; PyTorch ${venv.versions.torch} (CPU, from PyPI); seconds per epoch are the median over epochs of the training pass alone.`,
+      '',
+      '| model | examples | ours s/epoch (cpu s) | PyTorch s/epoch (cpu s) | ratio (cpu ratio) | ours test acc. | PyTorch test acc. |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+      ...rows.map(
+        (r) =>
+          `| ${r.model} | ${r.ours.examples} | ${fmt(r.ours.secondsPerEpoch)} (${fmt(r.ours.cpuSecondsPerEpoch)}) | ${fmt(r.torch.secondsPerEpoch)} (${fmt(r.torch.cpuSecondsPerEpoch)}) | ${fmt(r.ratio)} (${fmt(r.cpuRatio)}) | ${fmt(r.ours.testAccuracy, 4)} | ${fmt(r.torch.testAccuracy, 4)} |`,
+      ),
+      '',
+      `Load average during the run: ${loadBefore.map((v) => v.toFixed(1)).join(' / ')} before, ${loadavg().map((v) => v.toFixed(1)).join(' / ')} after (the machine is shared with other work, so wall-clock seconds stretch with the load; the CPU-time ratio, from each process's own CPU clock, is the steadier comparison). Raw per-epoch times: \`bench/results/trainer.json\`.`,
+    ].join('\n'),
+  );
+  console.log(`trainer: cnn epoch ratio vs pytorch ${fmt(cnn?.ratio ?? Number.NaN)} (cpu-time ratio ${fmt(cnn?.cpuRatio ?? Number.NaN)}, on ${cnn?.ours.examples} images)`);
+  console.log(`trainer: mlp cpu-time ratio vs pytorch ${fmt(mlp?.cpuRatio ?? Number.NaN)}`);
+  console.log(`trainer: mlp epoch ratio vs pytorch ${fmt(mlp?.ratio ?? Number.NaN)}`);
+}

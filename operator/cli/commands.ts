@@ -3,7 +3,7 @@
  * `--help` shows) and implemented in its own module under commands/, imported only when the
  * command runs — so `kubetune --help` loads neither tfjs nor the Kubernetes client.
  *
- * Commands still to come (report, get, trials, convert) are added here when they exist.
+ * Commands still to come (get, trials, convert) are added here when they exist.
  */
 export interface OptionSpec {
   flags: string;
@@ -41,5 +41,17 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'check study files: every problem with its field path and a hint (exit 1 if any)',
     options: [{ flags: '--json', description: 'print the issues as JSON' }],
     load: () => import('./commands/validate.js'),
+  },
+  {
+    name: 'report',
+    args: '<results-dir>',
+    summary: 'write a self-contained HTML report of a local study (and CSV/XLSX exports of its trials)',
+    options: [
+      { flags: '--out <file>', description: 'where the HTML report goes (default <results-dir>/report.html)' },
+      { flags: '--csv [file]', description: 'also export every trial as CSV (default <results-dir>/trials.csv)' },
+      { flags: '--xlsx [file]', description: 'also export every trial as an Excel workbook (default <results-dir>/trials.xlsx)' },
+      { flags: '--top <n>', description: 'rows of the best-trials table', defaultValue: '10' },
+    ],
+    load: () => import('./commands/report.js'),
   },
 ];

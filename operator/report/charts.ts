@@ -51,6 +51,11 @@ const axisName = (name: string, gap: number) => ({
 
 const splitLine = { lineStyle: { color: COLORS.grid } };
 
+/** Why a trial ended as it did, for a tooltip: reason and message, whichever are known. */
+function why(t: ReportTrial): string {
+  return [t.reason, t.message].filter((s) => s !== undefined && s !== '').join(': ');
+}
+
 /** Objective value per trial, the best-so-far line, pruned trials as points, failed ones as rules. */
 export function historyOption(input: ReportInput): ChartOption {
   const trials = [...input.trials].sort((a, b) => a.index - b.index);
@@ -58,15 +63,17 @@ export function historyOption(input: ReportInput): ChartOption {
   const scored = trials.filter(isScored).map((t) => point(t, formatNumber(t.value)));
   const pruned = trials
     .filter((t) => t.state === 'pruned' && typeof t.value === 'number' && Number.isFinite(t.value))
-    .map((t) => point(t, `pruned at ${formatNumber(t.value as number)}${t.reason && t.reason !== 'Pruned' ? ` (${t.reason})` : ''}`));
+    .map((t) => point(t, `pruned at ${formatNumber(t.value as number)}${why(t) && t.reason !== 'Pruned' ? ` (${why(t)})` : ''}`));
   // Failed trials (and pruned ones with no value) have nothing to plot on the value axis: they
   // are drawn as vertical rules at their trial index, so gaps in the history are explained.
   const failed = trials
     .filter((t) => t.state === 'failed' || (t.state === 'pruned' && !(typeof t.value === 'number' && Number.isFinite(t.value))))
-    .map((t) => ({ xAxis: t.index, name: `Trial ${t.index}: ${t.state}${t.reason ? ` (${t.reason})` : ''}` }));
+    .map((t) => ({ xAxis: t.index, name: `Trial ${t.index}: ${t.state}${why(t) ? ` (${why(t)})` : ''}` }));
   const maxIndex = trials.at(-1)?.index ?? 0;
+  // The legend lists only what is on the chart: no "Failed" entry for a study without failures.
+  const present: [string, boolean][] = [['Succeeded', scored.length > 0], ['Pruned', pruned.length > 0], ['Failed', failed.length > 0], ['Best so far', scored.length > 0]];
   return base({
-    legend: { top: 0, itemGap: 20 },
+    legend: { top: 0, itemGap: 20, data: present.filter(([, shown]) => shown).map(([name]) => name) },
     grid: { left: 70, right: 30, top: 40, bottom: 50 },
     xAxis: { type: 'value', min: 0, max: Math.max(1, maxIndex), minInterval: 1, splitLine, ...axisName('Trial', 30) },
     yAxis: { type: 'value', scale: true, splitLine, ...axisName(input.objective.metric, 52) },
@@ -155,9 +162,13 @@ function parallelAxisFor(p: ParamSpec, dim: number, trials: readonly ReportTrial
     case 'float':
     case 'int':
       if (p.log === true && p.min > 0) {
-        // A log axis labels powers of ten; a bound that is not one would crowd the nearest label.
-        const power = (x: number) => Number.isInteger(Math.log10(x));
-        return { dim, name: p.name, type: 'log', min: p.min, max: p.max, axisLabel: { showMinLabel: power(p.min), showMaxLabel: power(p.max) } };
+        // A log axis labels powers of ten; a bound within 0.2 decades of one would crowd that
+        // label, any other bound is worth showing (32 and 512 on an axis that only labels 100).
+        const clear = (x: number) => {
+          const d = Math.abs(Math.log10(x) - Math.round(Math.log10(x)));
+          return d < 1e-9 || d > 0.2;
+        };
+        return { dim, name: p.name, type: 'log', min: p.min, max: p.max, axisLabel: { showMinLabel: clear(p.min), showMaxLabel: clear(p.max) } };
       }
       return { dim, name: p.name, type: 'value', min: p.min, max: p.max };
     case 'categorical':
@@ -236,7 +247,7 @@ export function learningCurvesOption(input: ReportInput): ChartOption {
       z: group === 'Best trial' ? 4 : group === 'Completed' ? 2 : 3,
       data: t.intermediate.map(([step, value], i) => ({
         value: [step, value],
-        name: `Trial ${t.index} (${t.state}${t.reason && t.state !== 'succeeded' ? `: ${t.reason}` : ''})`,
+        name: `Trial ${t.index} (${t.state}${why(t) && t.state !== 'succeeded' ? `: ${why(t)}` : ''})`,
         ...(i === last ? endMarker : {}),
       })),
     };

@@ -19,6 +19,8 @@ export interface ReportTrial {
   intermediate: [number, number][];
   /** Why a trial failed or was pruned/stopped, e.g. `OOMKilled`, `Timeout`, `Pruned`. */
   reason?: string;
+  /** The longer explanation that goes with `reason`, for people (e.g. "the objective metric is NaN"). */
+  message?: string;
   /** ISO-8601 times, when known. */
   startedAt?: string;
   finishedAt?: string;

@@ -17,7 +17,7 @@ export interface TrialTable {
   rows: Cell[][];
 }
 
-const FIXED_COLUMNS = ['trial', 'state', 'value', 'reason', 'repeat', 'started_at', 'finished_at'] as const;
+const FIXED_COLUMNS = ['trial', 'state', 'value', 'reason', 'message', 'repeat', 'started_at', 'finished_at'] as const;
 
 export function trialTable(input: ReportInput): TrialTable {
   const params = input.parameters.map((p) => p.name);
@@ -38,5 +38,5 @@ export function trialTable(input: ReportInput): TrialTable {
 
 function fixedCells(t: ReportTrial): Cell[] {
   const value = typeof t.value === 'number' && !Number.isNaN(t.value) ? t.value : null;
-  return [t.index, t.state, value, t.reason ?? null, t.repeat ?? null, t.startedAt ?? null, t.finishedAt ?? null];
+  return [t.index, t.state, value, t.reason ?? null, t.message ?? null, t.repeat ?? null, t.startedAt ?? null, t.finishedAt ?? null];
 }

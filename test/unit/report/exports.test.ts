@@ -9,7 +9,7 @@ import { exportXlsx } from '../../../operator/report/xlsx.js';
 import { smallInput } from './fixtures.js';
 
 const EXPECTED_COLUMNS = [
-  'trial', 'state', 'value', 'reason', 'repeat', 'started_at', 'finished_at',
+  'trial', 'state', 'value', 'reason', 'message', 'repeat', 'started_at', 'finished_at',
   'params_lr', 'params_optimizer', 'params_features',
   'metrics_val_accuracy', 'metrics_val_loss',
 ];
@@ -20,7 +20,7 @@ describe('exportCsv', () => {
     assert.deepEqual(rows[0], EXPECTED_COLUMNS);
     assert.equal(rows.length, 1 + 4);
     assert.deepEqual(rows[1], [
-      '0', 'succeeded', '0.875', '', '0', '2026-11-25T11:00:00.000Z', '2026-11-25T11:02:00.000Z',
+      '0', 'succeeded', '0.875', '', '', '0', '2026-11-25T11:00:00.000Z', '2026-11-25T11:02:00.000Z',
       '0.001', 'adam', '["a","b"]', '0.875', '0.35',
     ]);
     assert.deepEqual(rows.map((r) => r[1]), ['state', 'succeeded', 'pruned', 'failed', 'succeeded']);
@@ -60,7 +60,7 @@ describe('exportXlsx', () => {
     assert.deepEqual((trials.getRow(1).values as unknown[]).slice(1), EXPECTED_COLUMNS);
     assert.equal(trials.rowCount, 5);
     assert.equal(trials.getCell('C2').value, 0.875, 'values stay numbers');
-    assert.equal(trials.getCell('J2').value, '["a","b"]');
+    assert.equal(trials.getCell('K2').value, '["a","b"]');
     assert.equal(trials.getCell('D4').value, 'exit 1: loss is NaN, "diverged"\nat epoch 2');
     assert.equal(trials.getCell('C4').value, null);
 

@@ -87,10 +87,18 @@ export class LeaderElector {
     void this.tick();
   }
 
-  /** Stops campaigning or renewing, and gives the lease up if we hold it. */
-  async release(): Promise<void> {
+  /**
+   * Stops campaigning and renewing without touching the lease: others take over once it
+   * expires, exactly as after a crash. Graceful shutdown should `release()` instead.
+   */
+  stop(): void {
     this.stopped = true;
     this.timer?.cancel();
+  }
+
+  /** Stops campaigning or renewing, and gives the lease up if we hold it. */
+  async release(): Promise<void> {
+    this.stop();
     if (!this.leading) return;
     this.leading = false;
     try {

@@ -76,9 +76,9 @@ async function runOurs(model: 'mlp' | 'cnn', epochs: number, limit: number, thre
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   if (code !== 0) throw new Error(`kubetune-trainer exited with ${code}`);
-  const epochs = [...stderr.matchAll(/epoch \d+ trained in ([\d.]+) s \(cpu ([\d.]+) s\)/g)];
-  const epochSeconds = epochs.map((m) => Number(m[1]));
-  const epochCpuSeconds = epochs.map((m) => Number(m[2]));
+  const lines = [...stderr.matchAll(/epoch \d+ trained in ([\d.]+) s \(cpu ([\d.]+) s\)/g)];
+  const epochSeconds = lines.map((m) => Number(m[1]));
+  const epochCpuSeconds = lines.map((m) => Number(m[2]));
   const result = parseTrialResult(readFileSync(resultFile, 'utf8'));
   const examples = Number(/split: (\d+) train/.exec(stderr)?.[1] ?? Number.NaN);
   const backend = /backend (\S+: [^\n]+)/.exec(stderr)?.[1] ?? 'unknown';

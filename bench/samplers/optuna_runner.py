@@ -17,6 +17,7 @@ JSON; progress goes to stderr, one line per problem and sampler.
 import argparse
 import inspect
 import json
+import statistics
 import sys
 import time
 import warnings
@@ -101,10 +102,9 @@ def main():
             started = time.perf_counter()
             curves = [run_one(problem, SAMPLERS[sampler], s, args.trials, set(checkpoints)) for s in seeds]
             seconds = time.perf_counter() - started
-            finals = sorted(c[-1] for c in curves)
             print(
                 f"optuna {sampler:6} {name:18} {len(seeds)} seeds, median final regret "
-                f"{finals[len(finals) // 2]:.4g} ({seconds:.1f} s)",
+                f"{statistics.median(c[-1] for c in curves):.3g} ({seconds:.1f} s)",
                 file=sys.stderr,
                 flush=True,
             )

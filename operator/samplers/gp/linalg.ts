@@ -13,8 +13,9 @@
  * Lower-triangular L with A = L Lᵀ, or undefined when A is not (numerically) positive definite.
  * Reads only the lower triangle of `a`; the upper triangle of the result is zero.
  */
-export function cholesky(a: Float64Array, n: number): Float64Array | undefined {
-  const l = new Float64Array(n * n);
+export function cholesky(a: Float64Array, n: number, out?: Float64Array): Float64Array | undefined {
+  const l = out ?? new Float64Array(n * n);
+  if (out !== undefined) l.fill(0, 0, n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     for (let j = 0; j <= i; j++) {
@@ -85,11 +86,15 @@ export function solveCholesky(l: Float64Array, n: number, b: Float64Array): Floa
   return solveLowerTransposed(l, n, solveLower(l, n, b));
 }
 
-/** A⁻¹ = L⁻ᵀ L⁻¹ for A = L Lᵀ, as a full symmetric matrix. */
-export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
+/**
+ * A⁻¹ = L⁻ᵀ L⁻¹ for A = L Lᵀ, as a full symmetric matrix. `scratch` and `out` (n² each) may be
+ * passed to avoid allocating in a loop.
+ */
+export function inverseFromCholesky(l: Float64Array, n: number, scratch?: Float64Array, out?: Float64Array): Float64Array {
   // M = L⁻¹ (lower triangular), row by row: row_i(M) = (e_i - Σ_{k<i} L[i][k] row_k(M)) / L[i][i].
   // Each update is an axpy over a contiguous row, which is what keeps this fast.
-  const m = new Float64Array(n * n);
+  const m = scratch ?? new Float64Array(n * n);
+  if (scratch !== undefined) m.fill(0, 0, n * n);
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     for (let k = 0; k < i; k++) {
@@ -103,7 +108,8 @@ export function inverseFromCholesky(l: Float64Array, n: number): Float64Array {
     m[ri + i] = inv;
   }
   // A⁻¹[i][j] = Σ_k M[k][i] M[k][j] over k ≥ max(i, j).
-  const inv = new Float64Array(n * n);
+  const inv = out ?? new Float64Array(n * n);
+  if (out !== undefined) inv.fill(0, 0, n * n);
   for (let k = 0; k < n; k++) {
     const rk = k * n;
     for (let i = 0; i <= k; i++) {

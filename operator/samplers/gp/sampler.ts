@@ -186,7 +186,7 @@ function sobolIntegers(count: number, d: number): Uint32Array {
 
 /**
  * `count` Sobol' points in [0, 1)^d, randomised by a digital shift: each coordinate's 32 bits are
- * XORed with a random word per dimension (from `rng`), and the bits below the 32nd are random.
+ * XORed with a random word per dimension (from `rng`), plus a random offset below 2^-32.
  * A digital shift keeps the (t, m, s)-net property of the first 2^k points (the "shift" half of
  * SciPy's LMS+shift scramble) at the cost of one XOR per coordinate; the full Owen scramble of
  * sobol.ts is ~30× dearer and buys nothing for acquisition candidates. Coordinates past
@@ -196,11 +196,11 @@ export function sobolCandidates(count: number, d: number, rng: Rng): Float64Arra
   const sobolDims = Math.min(d, MAX_SOBOL_DIMS);
   const table = sobolIntegers(count, sobolDims);
   const shifts = Uint32Array.from({ length: sobolDims }, () => rng.nextUint32());
+  const tails = Float64Array.from({ length: sobolDims }, () => rng.next() / 2 ** 32);
   const out = new Float64Array(count * d);
   for (let r = 0; r < count; r++) {
     for (let j = 0; j < d; j++) {
-      out[r * d + j] =
-        j < sobolDims ? (((table[r * sobolDims + j] as number) ^ (shifts[j] as number)) >>> 0) / 2 ** 32 + rng.next() / 2 ** 32 : rng.next();
+      out[r * d + j] = j < sobolDims ? (((table[r * sobolDims + j] as number) ^ (shifts[j] as number)) >>> 0) / 2 ** 32 + (tails[j] as number) : rng.next();
     }
   }
   return out;

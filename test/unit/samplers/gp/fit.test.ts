@@ -47,6 +47,18 @@ describe('MAP kernel fit', () => {
     assert.ok(pFlat.noise < 0.05 && pWiggly.noise < 0.05, `noise ${pFlat.noise}, ${pWiggly.noise}`);
   });
 
+  it('restarts: a short-lengthscale start finds a better optimum than Optuna’s start alone on a wiggly function', () => {
+    const { x, y } = data((v) => Math.sin(6 * Math.PI * v));
+    const cat = Uint8Array.of(0);
+    const objective = new MapObjective(x, y, 20, 1, cat, DEFAULT_MIN_NOISE, false);
+    const lossOf = (p: { invSqLengthscales: Float64Array; scale: number; noise: number }) =>
+      objective.evaluate(Float64Array.of(Math.log(p.invSqLengthscales[0] as number), Math.log(p.scale), Math.log(p.noise - DEFAULT_MIN_NOISE)), new Float64Array(3));
+    const single = fitKernelParams(x, y, 20, 1, cat, { starts: 1 });
+    const restarted = fitKernelParams(x, y, 20, 1, cat, { starts: 2 });
+    assert.ok(lossOf(restarted) < lossOf(single) - 1, `${lossOf(restarted)} vs ${lossOf(single)}`);
+    assert.ok(single.noise > 10 * restarted.noise); // alone, it explained the wiggles as noise
+  });
+
   it('puts the weight on the dimension that matters (ARD)', () => {
     const rng = new Rng(8);
     const n = 40;

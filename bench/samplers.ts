@@ -25,7 +25,7 @@ import { benchCommand, machineInfo, median, readResults, writeBenchmarkSection, 
 import { benchCacheDir, ensureVenv } from './lib/venv.js';
 import { isRegistered, OUR_SAMPLERS, runOurs } from './samplers/ours.js';
 import { type Problem, problems } from './samplers/problems.js';
-import { type FinalRegrets, fmt, markdownTable, type ProblemSummary, SOLVED_REGRET, summarize, textTable, worstRatio } from './samplers/summary.js';
+import { type FinalRegrets, fmt, fmtRatio, markdownTable, type ProblemSummary, SOLVED_REGRET, summarize, textTable, worstRatio } from './samplers/summary.js';
 
 const TRIALS = 200;
 const SEEDS = 20;
@@ -126,7 +126,7 @@ function startOptuna(python: string, opts: Options, out: string): Promise<Optuna
 
 function finalLine(summaries: readonly ProblemSummary[]): string {
   const worst = worstRatio(summaries);
-  return worst === undefined ? 'samplers: worst ratio n/a (our tpe did not run)' : `samplers: worst ratio ${fmt(worst.ratio)}`;
+  return worst === undefined ? 'samplers: worst ratio n/a (our tpe did not run)' : `samplers: worst ratio ${fmtRatio(worst.ratio)}`;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -198,9 +198,9 @@ function renderSection(
   oursSeconds: Record<string, number>,
   optunaSeconds: Record<string, number>,
 ): string {
-  const losses = summaries.flatMap((s) => s.pairs.filter((p) => p.label === 'TPE' && p.ratio !== undefined && p.ratio > 1).map((p) => `${s.problem} (×${fmt(p.ratio as number)})`));
+  const losses = summaries.flatMap((s) => s.pairs.filter((p) => p.label === 'TPE' && p.ratio !== undefined && p.ratio > 1).map((p) => `${s.problem} (×${fmtRatio(p.ratio as number)})`));
   const noise = summaries.map((s) => s.pairs.find((p) => p.label === 'random')?.ratio).filter((r): r is number => r !== undefined);
-  const band = noise.length > 0 ? `Random against random, which differ only in their random streams, gives ratios from ${fmt(Math.min(...noise))} to ${fmt(Math.max(...noise))} here: ratios inside that band are within seed noise.` : '';
+  const band = noise.length > 0 ? `Random against random, which differ only in their random streams, gives ratios from ${fmtRatio(Math.min(...noise))} to ${fmtRatio(Math.max(...noise))} here: ratios inside that band are within seed noise.` : '';
   const secs = (r: Record<string, number>) => Object.entries(r).map(([s, t]) => `${s} ${t.toFixed(0)} s`).join(', ');
   const m = machineInfo();
   return `## Samplers: quality against Optuna

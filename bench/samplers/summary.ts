@@ -84,13 +84,18 @@ export function fmt(x: number): string {
   return a < 1e-3 || a >= 1e5 ? x.toExponential(2) : Number(x.toPrecision(3)).toString();
 }
 
+/** Ratios with two decimals (so 1.0003 reads 1.00, not a bare 1), exponent form past 1000. */
+export function fmtRatio(r: number): string {
+  return !Number.isFinite(r) || r >= 1000 || r < 0.01 ? fmt(r) : r.toFixed(2);
+}
+
 function cell(s: Spread | undefined): string {
   return s === undefined ? '—' : `${fmt(s.median)} <sub>[${fmt(s.q1)}, ${fmt(s.q3)}]</sub>`;
 }
 
 function ratioCell(r: number | undefined): string {
   if (r === undefined) return '—';
-  return r <= 1 ? `${fmt(r)}` : `**${fmt(r)}**`;
+  return r <= 1 ? fmtRatio(r) : `**${fmtRatio(r)}**`;
 }
 
 /** One row per problem; for each pair: our median [quartiles], Optuna's, and the ratio. */
@@ -103,7 +108,7 @@ export function markdownTable(summaries: readonly ProblemSummary[]): string {
 /** A plain-text table for the terminal. */
 export function textTable(summaries: readonly ProblemSummary[]): string {
   const lines = summaries.map((s) =>
-    [s.problem.padEnd(18), ...s.pairs.map((p) => `${p.label} ${fmt(p.oursRegret?.median ?? NaN)} vs ${fmt(p.optunaRegret?.median ?? NaN)} (x${fmt(p.ratio ?? NaN)})`.padEnd(36))].join(' '),
+    [s.problem.padEnd(18), ...s.pairs.map((p) => `${p.label} ${fmt(p.oursRegret?.median ?? NaN)} vs ${fmt(p.optunaRegret?.median ?? NaN)} (x${fmtRatio(p.ratio ?? NaN)})`.padEnd(36))].join(' '),
   );
   return ['median final regret, ours vs Optuna (ratio):', ...lines].join('\n');
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { fmt, markdownTable, regretRatio, SOLVED_REGRET, summarize, worstRatio } from '../../../bench/samplers/summary.js';
+import { fmt, fmtRatio, markdownTable, regretRatio, SOLVED_REGRET, summarize, worstRatio } from '../../../bench/samplers/summary.js';
 
 describe('the samplers benchmark summary', () => {
   it('divides our median regret by Optuna\'s', () => {
@@ -28,7 +28,7 @@ describe('the samplers benchmark summary', () => {
     assert.deepEqual(worstRatio(s), { ratio: 1.5, problem: 'a' });
     // Sobol was not run on either side: no ratio, a dash in the table.
     assert.equal(s[0]!.pairs.find((p) => p.label === 'Sobol / QMC')!.ratio, undefined);
-    assert.match(markdownTable(s), /\| a \| 3 <sub>\[2, 4\]<\/sub> \| 2 <sub>\[2, 2\]<\/sub> \| \*\*1.5\*\* \|/);
+    assert.match(markdownTable(s), /\| a \| 3 <sub>\[2, 4\]<\/sub> \| 2 <sub>\[2, 2\]<\/sub> \| \*\*1.50\*\* \|/);
   });
 
   it('reports no worst ratio when our TPE did not run', () => {
@@ -40,5 +40,7 @@ describe('the samplers benchmark summary', () => {
     assert.equal(fmt(1234.5), '1230');
     assert.equal(fmt(0.0000123), '1.23e-5');
     assert.equal(fmt(0), '0');
+    assert.equal(fmtRatio(1.0003), '1.00');
+    assert.equal(fmtRatio(5.0649), '5.06');
   });
 });

@@ -28,11 +28,17 @@ export function packageRoot(): string {
   return dir;
 }
 
-/** How to start the built-in trainer: compiled if built, else through tsx from source. */
+/**
+ * How to start the built-in trainer. In a source checkout (trainer/main.ts and tsx present) the
+ * source runs through tsx, so trials never use a stale build and the trainer finds the data
+ * files that live beside its source; an installed package runs the compiled trainer.
+ */
 export function trainerEntry(root = packageRoot()): { file: string; args: string[] } {
-  const compiled = join(root, 'dist', 'trainer', 'main.js');
-  if (existsSync(compiled)) return { file: process.execPath, args: [compiled] };
-  return { file: process.execPath, args: ['--import', 'tsx', join(root, 'trainer', 'main.ts')] };
+  const source = join(root, 'trainer', 'main.ts');
+  if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx'))) {
+    return { file: process.execPath, args: ['--import', 'tsx', source] };
+  }
+  return { file: process.execPath, args: [join(root, 'dist', 'trainer', 'main.js')] };
 }
 
 /** Checks that the study can run locally at all; issues point at the spec field to fix. */

@@ -14,6 +14,8 @@ export interface BandwidthOptions {
   readonly magicClip: boolean;
   /** Count the distance to the domain bounds for the outermost observations. */
   readonly endpoints: boolean;
+  /** The n of the clip's range / min(100, n + 2); the number of observations when absent. */
+  readonly clipCount?: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export function neighbourGapSigmas(
   if (n === 0) return out;
   const order = sortedOrder(mus);
   const range = high - low;
-  const minSigma = options.magicClip ? range / Math.min(100, n + 2) : 1e-12;
+  const minSigma = options.magicClip ? range / Math.min(100, (options.clipCount ?? n) + 2) : 1e-12;
   const at = (p: number) => mus[order[p] as number] as number;
   for (let p = 0; p < n; p++) {
     const x = at(p);

@@ -33,6 +33,11 @@ export interface TpeOptions {
   readonly gammaFraction: number;
   /** Most trials counted as good. Default 25. */
   readonly gammaMax: number;
+  /**
+   * Size the magic clip by the number of finished trials rather than by the observations of the
+   * estimator (at most 25 for l(x)), so good kernels may narrow as the study grows. Default false.
+   */
+  readonly clipOnStudy: boolean;
 }
 
 export type TpePreset = 'optuna' | 'kubetune';
@@ -49,6 +54,7 @@ export const OPTUNA_PRESET: TpeOptions = Object.freeze({
   endpoints: false,
   gammaFraction: 0.1,
   gammaMax: 25,
+  clipOnStudy: false,
 });
 
 /** Our defaults: Optuna's, with the deviations listed in the header of sampler.ts. */
@@ -69,6 +75,7 @@ const FIELDS: Record<keyof TpeOptions, Kind> = {
   endpoints: 'boolean',
   gammaFraction: 'fraction',
   gammaMax: 'positiveCount',
+  clipOnStudy: 'boolean',
 };
 
 const RULES: Record<Kind, [(v: unknown) => boolean, string]> = {

@@ -76,7 +76,12 @@ export class TpeSampler implements Sampler {
   private sampleGroup(space: SearchSpace, group: readonly ParamSpec[], split: TrialSplit, rng: Rng): Record<string, ParamValue> {
     const o = this.options;
     const encoding = new GroupEncoding(space, group);
-    const parzen: ParzenOptions = { priorWeight: o.priorWeight, magicClip: o.magicClip, endpoints: o.endpoints };
+    const parzen: ParzenOptions = {
+      priorWeight: o.priorWeight,
+      magicClip: o.magicClip,
+      endpoints: o.endpoints,
+      ...(o.clipOnStudy ? { clipCount: split.finished } : {}),
+    };
     const fit = (trials: readonly TrialRecord[]) => {
       const { obs, n } = observe(encoding, trials);
       return new ParzenEstimator(encoding.dims, obs, n, defaultWeights(n), parzen);

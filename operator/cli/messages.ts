@@ -63,7 +63,8 @@ export const stopNotice = (running: number) =>
 export function endMessage(result: RunResult, spec: ResolvedSpec, resultsDir: string, elapsedMs: number): string {
   const trials = result.record.trials;
   const c = countTrials(trials);
-  const counts = `${c.total} trials: ${c.succeeded} succeeded, ${c.failed} failed, ${c.pruned} pruned`;
+  const waiting = c.pending + c.running;
+  const counts = `${c.total} trials: ${c.succeeded} succeeded, ${c.failed} failed, ${c.pruned} pruned${waiting > 0 ? `, ${waiting} to run on resume` : ''}`;
   const lines: string[] = [];
   switch (result.end.kind) {
     case 'finished':

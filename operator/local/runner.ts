@@ -126,7 +126,15 @@ export class LocalRunner {
         type: 'session-started', time: this.iso(), formatVersion: FORMAT_VERSION, study: this.study.spec.name, fingerprint,
         budget: { maxTrials: this.study.spec.budget.maxTrials, parallelism: this.study.spec.budget.parallelism }, pid: process.pid,
       });
-      const end = await this.loop(startedAt);
+      let end: RunEnd;
+      try {
+        end = await this.loop(startedAt);
+      } catch (err) {
+        // A failure of our own (a sampler bug, a full disk) must not leave trials running
+        // unrecorded: kill them and mark them interrupted, so a later run resumes cleanly.
+        this.forceStop();
+        throw err;
+      }
       return { end, record: this.fold.record, resumed: { trials: previous.trials.length, interrupted } };
     } finally {
       this.writer.close();

@@ -11,6 +11,7 @@ import type { ProgressView } from './types.js';
 export class TtyView implements ProgressView {
   private readonly bars: cliProgress.MultiBar;
   private bar: cliProgress.SingleBar | undefined;
+  private closed = false;
 
   constructor(stream: NodeJS.WriteStream = process.stderr) {
     this.bars = new cliProgress.MultiBar(
@@ -22,6 +23,8 @@ export class TtyView implements ProgressView {
         stopOnComplete: false,
         barsize: 24,
         fps: 5,
+        // Ctrl-C is ours to handle (stop trials first); the bar must not react to it.
+        gracefulExit: false,
       },
       cliProgress.Presets.shades_classic,
     );
@@ -47,6 +50,9 @@ export class TtyView implements ProgressView {
   }
 
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.bars.update(); // flush lines logged since the last redraw; stop() would drop them
     this.bars.stop();
   }
 }

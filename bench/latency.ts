@@ -4,7 +4,8 @@
  * histories.
  *
  * Histories are random points of [-5, 5]^5 with the values of a shifted sphere, seeded, three per
- * size (the first n trials of three 5,000-trial lists). Per history: 2 untimed warm-up asks, then
+ * size (the first n trials of three 5,000-trial lists), visited in three rounds that each go
+ * through all four sizes (so bursts of other work spread over the sizes). Per history: 2 untimed warm-up asks, then
  * 10 timed ones, so 30 samples per size and side, reported as p50 and p95 in milliseconds.
  * Before any timing, our sampler makes 30 untimed suggestions so V8 has compiled it, as it would
  * have in a running operator.
@@ -22,6 +23,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -43,15 +45,18 @@ const PARAMETERS = Array.from({ length: 5 }, (_, i) => ({ name: `x${i + 1}`, typ
 const script = fileURLToPath(new URL('./latency/optuna_latency.py', import.meta.url));
 
 interface Stats {
-  /** Fastest ask: the least disturbed by other work on a shared machine. */
+  /** Wall-clock milliseconds per ask: fastest (the least disturbed by other work), median, 95th percentile. */
   min: number;
   p50: number;
   p95: number;
+  /** Median CPU milliseconds the process spent per ask: the work itself, whatever else runs. */
+  cpuP50: number;
   samples: number[];
+  cpuSamples: number[];
 }
 
-function stats(samples: number[]): Stats {
-  return { min: Math.min(...samples), p50: quantile(samples, 0.5), p95: quantile(samples, 0.95), samples };
+function stats(samples: number[], cpuSamples: number[]): Stats {
+  return { min: Math.min(...samples), p50: quantile(samples, 0.5), p95: quantile(samples, 0.95), cpuP50: quantile(cpuSamples, 0.5), samples, cpuSamples };
 }
 
 /** Finished trials with seeded random parameters and the value of a shifted sphere. */
@@ -69,21 +74,31 @@ function timeOurs(space: SearchSpace, histories: TrialRecord[][]): Record<number
   // so the first size does not pay for the JIT (Python has no JIT to warm).
   const warm = histories[0]?.slice(0, 1000) ?? [];
   for (let i = 0; i < 30; i++) sampler.suggest(space, warm, { index: warm.length + i, seed: 99, goal: 'minimize', rng: new Rng(99, i, 'warm-up') });
-  const out: Record<number, Stats> = {};
-  for (const size of SIZES) {
-    const samples: number[] = [];
-    histories.forEach((full, rep) => {
+  // Rounds over histories on the outside, sizes inside: a burst of other work on the shared
+  // machine then lands on every size alike instead of skewing one of them (and the growth).
+  const samples: Record<number, number[]> = Object.fromEntries(SIZES.map((n) => [n, []]));
+  const cpuSamples: Record<number, number[]> = Object.fromEntries(SIZES.map((n) => [n, []]));
+  histories.forEach((full, rep) => {
+    for (const size of SIZES) {
       const history = full.slice(0, size);
       for (let i = 0; i < WARMUP + ASKS; i++) {
         const index = size + i;
+        const cpu = process.cpuUsage();
         const started = performance.now();
         const s = sampler.suggest(space, history, { index, seed: rep, goal: 'minimize', rng: new Rng(rep, index, sampler.name) });
         const took = performance.now() - started;
+        const used = process.cpuUsage(cpu);
         if (!('params' in s)) throw new Error('tpe returned no parameters');
-        if (i >= WARMUP) samples.push(took);
+        if (i >= WARMUP) {
+          samples[size]!.push(took);
+          cpuSamples[size]!.push((used.user + used.system) / 1000);
+        }
       }
-    });
-    out[size] = stats(samples);
+    }
+  });
+  const out: Record<number, Stats> = {};
+  for (const size of SIZES) {
+    out[size] = stats(samples[size]!, cpuSamples[size]!);
     console.error(`ours   tpe ${String(size).padStart(5)} finished trials: p50 ${out[size].p50.toFixed(2)} ms`);
   }
   return out;
@@ -98,20 +113,25 @@ function timeOptuna(histories: TrialRecord[][]): { versions: Record<string, stri
   writeFileSync(input, JSON.stringify({ parameters: PARAMETERS, warmup: WARMUP, asks: ASKS, histories: bySize }));
   const run = spawnSync(venv.python, [script, '--histories', input, '--out', output], { stdio: ['ignore', 'inherit', 'inherit'] });
   if (run.status !== 0) throw new Error(`optuna_latency.py exited with ${run.status}`);
-  const result = JSON.parse(readFileSync(output, 'utf8')) as { python: string; ms: Record<string, number[]> };
-  return { versions: venv.versions, python: result.python, stats: Object.fromEntries(SIZES.map((n) => [n, stats(result.ms[String(n)] ?? [])])) };
+  const result = JSON.parse(readFileSync(output, 'utf8')) as { python: string; ms: Record<string, number[]>; cpuMs: Record<string, number[]> };
+  return {
+    versions: venv.versions,
+    python: result.python,
+    stats: Object.fromEntries(SIZES.map((n) => [n, stats(result.ms[String(n)] ?? [], result.cpuMs[String(n)] ?? [])])),
+  };
 }
 
-const growth = (s: Record<number, Stats>, key: 'p50' | 'min' = 'p50') => (s[5000]?.[key] ?? NaN) / (s[1000]?.[key] ?? NaN);
+const growth = (s: Record<number, Stats>, key: 'p50' | 'min' | 'cpuP50' = 'p50') => (s[5000]?.[key] ?? NaN) / (s[1000]?.[key] ?? NaN);
 
 export async function run(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
+  const load = loadavg().map((x) => x.toFixed(1)).join(', ');
   const space = SearchSpace.parse(PARAMETERS);
   const histories = Array.from({ length: HISTORIES }, (_, rep) => makeHistory(space, rep, Math.max(...SIZES)));
   const ours = timeOurs(space, histories);
   const line = `latency: p50 ms at 2000 trials ${fmt(ours[2000]?.p50 ?? NaN)}`;
   if (quick) {
-    console.log(`ours: growth 5000/1000 = ${fmt(growth(ours))} (p50), ${fmt(growth(ours, 'min'))} (fastest ask)`);
+    console.log(`ours: growth 5000/1000 = ${fmt(growth(ours))} (p50), ${fmt(growth(ours, 'min'))} (fastest ask), ${fmt(growth(ours, 'cpuP50'))} (CPU p50); load average ${load}`);
     console.log(line);
     return;
   }
@@ -119,13 +139,14 @@ export async function run(args: string[]): Promise<void> {
   const rows = SIZES.map((n) => {
     const a = ours[n] as Stats;
     const b = optuna.stats[n] as Stats;
-    return `| ${n} | ${fmt(a.min)} | ${fmt(a.p50)} | ${fmt(a.p95)} | ${fmt(b.min)} | ${fmt(b.p50)} | ${fmt(b.p95)} | ${fmt(b.p50 / a.p50)}× |`;
+    return `| ${n} | ${fmt(a.p50)} | ${fmt(a.p95)} | ${fmt(a.min)} | ${fmt(a.cpuP50)} | ${fmt(b.p50)} | ${fmt(b.p95)} | ${fmt(b.min)} | ${fmt(b.cpuP50)} | ${fmt(b.p50 / a.p50)}× |`;
   });
   const m = machineInfo();
   writeResults('latency', {
     command: benchCommand('latency', args),
     date: new Date().toISOString(),
     machine: m,
+    loadAverage: load,
     parameters: PARAMETERS,
     sizes: SIZES,
     histories: HISTORIES,
@@ -147,14 +168,16 @@ timing \`study.ask()\` plus the five \`suggest_float\` calls.
 
 **How to read it.** Milliseconds per suggestion, median (p50) and 95th percentile over the ${HISTORIES * ASKS}
 timed asks; *speed-up* = Optuna's p50 / ours. *Growth* = p50 at 5,000 trials / p50 at 1,000: 5 would
-be linear in the history. The machine is shared with other work, which lands on p50 and p95 of
-either side at random; the fastest ask (*min*) is the least disturbed, so its growth is shown too.
+be linear in the history. The machine is shared with other work, which lands on the wall-clock p50
+and p95 of either side at random and hits long asks harder than short ones (they are more often
+preempted); the fastest ask (*min*) and the CPU time per ask (*CPU p50*, the process's own CPU
+milliseconds) are the least disturbed, so their growth is shown too.
 
-| finished trials | ours min | ours p50 | ours p95 | Optuna min | Optuna p50 | Optuna p95 | speed-up |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| finished trials | ours p50 | ours p95 | ours min | ours CPU p50 | Optuna p50 | Optuna p95 | Optuna min | Optuna CPU p50 | speed-up (p50) |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 
-Growth 5,000/1,000 of p50: ours ${fmt(growth(ours))}, Optuna ${fmt(growth(optuna.stats))}; of the fastest ask: ours ${fmt(growth(ours, 'min'))}, Optuna ${fmt(growth(optuna.stats, 'min'))}.
+Growth 5,000/1,000 of p50: ours ${fmt(growth(ours))}, Optuna ${fmt(growth(optuna.stats))}; of the fastest ask: ours ${fmt(growth(ours, 'min'))}, Optuna ${fmt(growth(optuna.stats, 'min'))}; of CPU p50: ours ${fmt(growth(ours, 'cpuP50'))}, Optuna ${fmt(growth(optuna.stats, 'cpuP50'))}. Load average when the run started: ${load}.
 
 ${line}`,
   );

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { SpecError } from '../../../../operator/api/issues.js';
+import { Study } from '../../../../operator/engine/study.js';
 import { DEFAULT_GP_OPTIONS, GpSampler, parseGpOptions } from '../../../../operator/samplers/gp/index.js';
 import { RandomSampler } from '../../../../operator/samplers/random.js';
 import { createSampler } from '../../../../operator/samplers/registry.js';
@@ -96,6 +97,24 @@ describe('gp sampler', () => {
       assert.ok(spread(blind) < 0.01, `seed ${seed}: blind spread ${spread(blind)}`);
       assert.ok(spread(parallel) > 0.02, `seed ${seed}: parallel spread ${spread(parallel)}`);
     }
+  });
+
+  it('runs through the ask/tell Study like any sampler, parallel asks included', () => {
+    const study = new Study({
+      objective: { metric: 'loss', goal: 'minimize' },
+      parameters: [
+        { name: 'lr', type: 'float', min: 1e-5, max: 1, log: true },
+        { name: 'layers', type: 'int', min: 1, max: 4 },
+      ],
+      algorithm: { name: 'gp', seed: 4, settings: { startupTrials: 5 } },
+    });
+    const loss = (p: Params) => (Math.log10(p.lr as number) + 3) ** 2 + ((p.layers as number) - 2) ** 2;
+    for (let round = 0; round < 6; round++) {
+      const asked = [study.ask(), study.ask()]; // two workers
+      assert.notDeepEqual(asked[0]?.params, asked[1]?.params);
+      for (const a of asked) study.tell(a.index, loss(a.params));
+    }
+    assert.ok((study.best?.value ?? Infinity) < 0.5, `best ${study.best?.value}`);
   });
 
   it('beats random search on a 2-D quadratic after 30 trials, for at least 9 seeds of 10', () => {

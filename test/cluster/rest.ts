@@ -55,7 +55,11 @@ export class Rest {
           headers: {
             authorization: `Bearer ${this.conn.token}`,
             accept: 'application/json',
-            ...(body !== undefined ? { 'content-type': contentType ?? 'application/json' } : {}),
+            // An explicit length: a chunked DELETE body is not read by the apiserver, and its
+            // leftover bytes then break the next request on the same keep-alive socket.
+            ...(body !== undefined
+              ? { 'content-type': contentType ?? 'application/json', 'content-length': Buffer.byteLength(body) }
+              : {}),
           },
         },
         resolve,

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clusterOrSkip, refusal, testNamespace, waitFor } from '../../cluster/testing.js';
 
-const GROUP = 'cel.kubetune-test.dev';
+// Per process, so a cluster reused across runs (up.sh) never meets a CRD left by an earlier one.
+const GROUP = `cel-${process.pid.toString(36)}.kubetune-test.dev`;
 
 function crd() {
   return {
@@ -77,7 +78,7 @@ test('a CRD with CEL rules rejects bad objects with the apiserver\'s own message
   const bad = await refusal(() => rest.create(path, budget('bad', 9, 3)));
   assert.equal(bad.code, 422);
   assert.equal(bad.status?.reason, 'Invalid');
-  assert.match(bad.status!.message!, /Budget\.cel\.kubetune-test\.dev "bad" is invalid: spec: Invalid value: "object": minTrials must not exceed maxTrials/);
+  assert.match(bad.status!.message!, /Budget\.cel-[a-z0-9]+\.kubetune-test\.dev "bad" is invalid: spec: Invalid value: "object": minTrials must not exceed maxTrials/);
 
   const changed = await refusal(() => rest.mergePatch(`${path}/good`, { spec: { objective: 'accuracy' } }));
   assert.equal(changed.code, 422);

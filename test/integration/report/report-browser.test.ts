@@ -148,7 +148,21 @@ describe('HTML report in headless Chromium', { timeout: 180_000 }, () => {
     assert.equal(await page.locator('img').count(), 0, 'no element was injected');
     const charts = await drawnCharts(page);
     for (const c of charts) assert.ok(c.series > 0 && c.inked > 0, `${c.id} did not draw`);
-    // Hover a failed trial's rule would show its reason; the tooltip must show it as text too.
+    // A pruned trial's tooltip carries its (hostile) reason: ECharts must show it as text.
+    const tooltip = await page.evaluate(`(() => {
+      const history = window.kubetuneCharts[0];
+      history.dispatchAction({ type: 'showTip', seriesIndex: 1, dataIndex: 0 });
+      // The innermost element holding the text is the tooltip (its ancestors hold it too).
+      const tip = Array.from(document.querySelectorAll('div')).filter((d) => d.textContent.includes('pruned at')).pop();
+      return tip ? { text: tip.textContent, images: tip.querySelectorAll('img').length, inTable: tip.closest('table') !== null } : null;
+    })()`);
+    assert.ok(tooltip !== null, 'the tooltip opened');
+    const { text, images, inTable } = tooltip as { text: string; images: number; inTable: boolean };
+    assert.equal(inTable, false);
+    assert.match(text, /^Trial \d+: pruned at /);
+    assert.ok(text.includes(HOSTILE), `tooltip shows the reason as text: ${text}`);
+    assert.equal(images, 0);
+    assert.equal(await page.locator('img').count(), 0, 'still no element injected');
     assert.deepEqual(dialogs, []);
     assert.deepEqual(consoleErrors, []);
     assert.deepEqual(requests, []);

@@ -8,3 +8,4 @@ export { renderReportHtml, type ReportOptions } from './html.js';
 export { exportCsv } from './csv.js';
 export { exportXlsx } from './xlsx.js';
 export { pedAnovaImportance, type ImportanceOptions, type ImportanceResult, type ParamImportance } from './importance.js';
+export { reportInputFromLocal } from './from-local.js';

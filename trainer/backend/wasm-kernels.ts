@@ -1,20 +1,30 @@
 /**
- * Two repairs to the tfjs wasm backend (4.22) that training needs.
+ * Repairs to the tfjs wasm backend (4.22) that training needs. Found by timing every wasm kernel
+ * during an epoch (see docs/trainer.md, "Where the time goes"), each checked against the cpu
+ * backend in test/unit/trainer/wasm-kernels.test.ts.
  *
  * 1. `Conv2DBackpropFilter` has no wasm kernel, so the gradient of a convolution's filter — and
- *    with it any CNN training — throws. We add one written with kernels wasm does have (pad,
- *    strided slices, concat, one matrix product): the im2col form of
- *      dW[kh, kw, ci, co] = Σ_{b, oh, ow} xPadded[b, oh·sh + kh, ow·sw + kw, ci] · dy[b, oh, ow, co].
- *    It covers NHWC, any stride and 'same'/'valid'/explicit padding, dilation 1: everything
- *    the CNN family (model/cnn.ts) can build. A test checks it against the cpu backend.
+ *    with it any CNN training — throws. We add one that is itself a convolution, which wasm runs
+ *    through XNNPACK: with the batch and channel axes swapped, the filter gradient
+ *      dW[kh, kw, ci, co] = Σ_{b, oh, ow} xPadded[b, oh·sh + kh, ow·sw + kw, ci] · dy[b, oh, ow, co]
+ *    is a 'valid' convolution of xPadded (as [ci, h, w, b]) with dy (as [oh, ow, b, co]) whose
+ *    dilation is the forward stride. (A first version built im2col columns from strided slices;
+ *    wasm's StridedSlice and Concat made it 4–5× slower.)
  *
- * 2. `BatchMatMul` runs XNNPACK's fast path only when neither operand is transposed; with a
+ * 2. `Conv2DBackpropInput` exists but is a naive loop, 10× slower than a forward convolution
+ *    of the same size (194 ms vs 18 ms CPU for a 128×14×14×32 batch). The input gradient is a
+ *    forward convolution of dy — dilated by the stride — with the filter flipped spatially and
+ *    its channel axes swapped, padded by (kernel − 1 − forward padding) on the leading sides.
+ *
+ * 3. `BatchMatMul` runs XNNPACK's fast path only when neither operand is transposed; with a
  *    transpose flag it falls back to a naive loop about ten times slower (measured: 13–17 ms vs
  *    1–1.4 ms for 128×784·784×128). Every backward pass of a dense layer multiplies by a
  *    transpose (dX = dY·Wᵀ, dW = Xᵀ·dY), so in the profile of an MLP epoch this was 85% of the
  *    time. We transpose explicitly (wasm's Transpose kernel is fast) and call the original
  *    kernel untransposed. Same for `_FusedMatMul`.
  *
+ * All cover NHWC, dilation 1, any stride and 'same'/'valid'/explicit padding whose sides are
+ * smaller than the kernel: everything the CNN family (model/cnn.ts) can build.
  * `installWasmKernels` must run after the wasm backend is registered and before training.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -23,43 +33,71 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 const WASM = 'wasm';
 let installed = false;
 
-type Conv2DBackpropFilterAttrs = {
+type Padding = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+
+interface ConvGradAttrs {
   strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  pad: Padding;
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  filterShape: [number, number, number, number];
-};
+}
+
+function convInfo(xShape: number[], filterShape: number[], attrs: ConvGradAttrs, kernel: string): tf.backend_util.Conv2DInfo {
+  if (attrs.dataFormat !== 'NHWC') throw new Error(`${kernel} (wasm): only NHWC is supported, got ${attrs.dataFormat}`);
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+}
 
 /** dW of a 2-D convolution, from the input `x` and the output gradient `dy`. */
-export function conv2dBackpropFilterIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: Conv2DBackpropFilterAttrs): tf.Tensor4D {
-  if (attrs.dataFormat !== 'NHWC') throw new Error(`Conv2DBackpropFilter (wasm): only NHWC is supported, got ${attrs.dataFormat}`);
-  const info = tf.backend_util.computeConv2DInfo(x.shape, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
-  const [kh, kw, cin, cout] = attrs.filterShape;
-  const { top, bottom, left, right } = info.padInfo;
-  const { outHeight, outWidth, strideHeight, strideWidth, batchSize } = info;
+export function conv2dBackpropFilterViaConv(x: tf.Tensor4D, dy: tf.Tensor4D, attrs: ConvGradAttrs & { filterShape: [number, number, number, number] }): tf.Tensor4D {
+  const info = convInfo(x.shape, attrs.filterShape, attrs, 'Conv2DBackpropFilter');
+  const [kh, kw] = attrs.filterShape;
+  const { top, left } = info.padInfo;
+  const { outHeight, outWidth, strideHeight, strideWidth, inHeight, inWidth } = info;
   return tf.tidy(() => {
-    // Explicit padding can also crop (negative is not allowed by tfjs, but 'valid' with a
-    // window that does not fit exactly just ignores the tail rows, which the slices below do).
-    const padded = top + bottom + left + right > 0 ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
-    const patches: tf.Tensor4D[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        patches.push(
-          tf.stridedSlice(
-            padded,
-            [0, i, j, 0],
-            [batchSize, i + (outHeight - 1) * strideHeight + 1, j + (outWidth - 1) * strideWidth + 1, cin],
-            [1, strideHeight, strideWidth, 1],
-          ) as tf.Tensor4D,
-        );
-      }
+    // Exactly the rows and columns the windows touch: leading padding, then the input (cropped
+    // when 'valid' leaves a tail no window covers), then trailing padding.
+    const rows = (outHeight - 1) * strideHeight + kh;
+    const cols = (outWidth - 1) * strideWidth + kw;
+    const bottom = Math.max(0, rows - top - inHeight);
+    const right = Math.max(0, cols - left - inWidth);
+    let padded: tf.Tensor4D = top + bottom + left + right > 0 ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
+    if (padded.shape[1] !== rows || padded.shape[2] !== cols) padded = tf.slice(padded, [0, 0, 0, 0], [-1, rows, cols, -1]);
+    const channelsAsBatch = tf.transpose(padded, [3, 1, 2, 0]) as tf.Tensor4D; // [ci, rows, cols, b]
+    const dyAsFilter = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D; // [oh, ow, b, co]
+    const grad = tf.conv2d(channelsAsBatch, dyAsFilter, 1, 'valid', 'NHWC', [strideHeight, strideWidth]); // [ci, kh, kw, co]
+    return tf.transpose(grad, [1, 2, 0, 3]) as tf.Tensor4D;
+  });
+}
+
+/** dX of a 2-D convolution, from the output gradient `dy` and the filter `w`. */
+export function conv2dBackpropInputViaConv(dy: tf.Tensor4D, w: tf.Tensor4D, attrs: ConvGradAttrs & { inputShape: [number, number, number, number] }): tf.Tensor4D {
+  const info = convInfo(attrs.inputShape, w.shape, attrs, 'Conv2DBackpropInput');
+  const [kh, kw] = w.shape;
+  const { top, left } = info.padInfo;
+  const { outHeight, outWidth, strideHeight: sh, strideWidth: sw, inHeight, inWidth, batchSize, outChannels } = info;
+  return tf.tidy(() => {
+    let spread: tf.Tensor4D = dy;
+    if (sh > 1 || sw > 1) {
+      // Put (stride − 1) zeros between neighbouring gradients: reshape, pad the new axes, crop.
+      const holes = tf.pad(tf.reshape(dy, [batchSize, outHeight, 1, outWidth, 1, outChannels]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+      spread = tf.slice(tf.reshape(holes, [batchSize, outHeight * sh, outWidth * sw, outChannels]), [0, 0, 0, 0], [-1, (outHeight - 1) * sh + 1, (outWidth - 1) * sw + 1, -1]) as tf.Tensor4D;
     }
-    // Column (i·kw + j)·cin + c of `cols` is input channel c seen through kernel tap (i, j),
-    // which is exactly the row order of a [kh, kw, cin, cout] filter flattened to 2-D.
-    const cols = tf.reshape(patches.length === 1 ? (patches[0] as tf.Tensor4D) : tf.concat(patches, 3), [batchSize * outHeight * outWidth, kh * kw * cin]);
-    const grad = tf.matMul(cols, tf.reshape(dy, [batchSize * outHeight * outWidth, cout]), true, false);
-    return tf.reshape(grad, [kh, kw, cin, cout]);
+    const flipped = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    const padTop = kh - 1 - top;
+    const padLeft = kw - 1 - left;
+    const padBottom = inHeight + kh - 1 - spread.shape[1] - padTop;
+    const padRight = inWidth + kw - 1 - spread.shape[2] - padLeft;
+    if (Math.min(padTop, padLeft, padBottom, padRight) < 0) throw new Error('Conv2DBackpropInput (wasm): padding larger than the kernel is not supported');
+    return tf.conv2d(spread, flipped, 1, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]]);
   });
 }
 
@@ -98,9 +136,16 @@ export function installWasmKernels(): void {
       kernelName: 'Conv2DBackpropFilter',
       backendName: WASM,
       kernelFunc: ({ inputs, attrs }) =>
-        conv2dBackpropFilterIm2col(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs as unknown as Conv2DBackpropFilterAttrs),
+        conv2dBackpropFilterViaConv(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs as unknown as ConvGradAttrs & { filterShape: [number, number, number, number] }),
     });
   }
+  if (tf.getKernel('Conv2DBackpropInput', WASM) !== undefined) tf.unregisterKernel('Conv2DBackpropInput', WASM);
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropInput',
+    backendName: WASM,
+    kernelFunc: ({ inputs, attrs }) =>
+      conv2dBackpropInputViaConv(inputs.dy as tf.Tensor4D, inputs.filter as tf.Tensor4D, attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] }),
+  });
   for (const name of ['BatchMatMul', '_FusedMatMul']) {
     const original = tf.getKernel(name, WASM);
     if (original === undefined) continue;

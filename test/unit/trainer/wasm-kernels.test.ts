@@ -46,6 +46,7 @@ describe('wasm kernels added or repaired for training', () => {
     { padding: 'same', strides: 3, kernel: 5 },
     { padding: 'valid', strides: 2, kernel: 1 },
     { padding: 'same', strides: 1, kernel: 4 },
+    { padding: 'valid', strides: 3, kernel: 4 },
   ] as const;
   for (const { padding, strides, kernel } of cases) {
     it(`matches the cpu backend's conv2d gradients (padding ${padding}, stride ${strides}, kernel ${kernel})`, async () => {

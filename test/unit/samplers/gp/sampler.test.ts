@@ -10,6 +10,7 @@ import { SpecError } from '../../../../operator/api/issues.js';
 import { Study } from '../../../../operator/engine/study.js';
 import { DEFAULT_GP_OPTIONS, GpSampler, parseGpOptions } from '../../../../operator/samplers/gp/index.js';
 import { RandomSampler } from '../../../../operator/samplers/random.js';
+import { Rng } from '../../../../operator/samplers/rng.js';
 import { createSampler } from '../../../../operator/samplers/registry.js';
 import type { Sampler, TrialRecord } from '../../../../operator/samplers/types.js';
 import { SearchSpace } from '../../../../operator/space/space.js';
@@ -97,6 +98,25 @@ describe('gp sampler', () => {
       assert.ok(spread(blind) < 0.01, `seed ${seed}: blind spread ${spread(blind)}`);
       assert.ok(spread(parallel) > 0.02, `seed ${seed}: parallel spread ${spread(parallel)}`);
     }
+  });
+
+  it('past the history cap (300 finished, 12 pending, failures), still suggests a legal, new point', () => {
+    const space = SearchSpace.parse([
+      { name: 'a', type: 'float', min: 0, max: 1 },
+      { name: 'b', type: 'int', min: 1, max: 100, log: true },
+      { name: 'c', type: 'categorical', values: ['x', 'y', 'z'] },
+    ]);
+    const history: TrialRecord[] = [];
+    const rng = new Rng(9);
+    for (let i = 0; i < 312; i++) {
+      const params = { a: rng.next(), b: 1 + rng.int(100), c: ['x', 'y', 'z'][rng.int(3)] as string };
+      const state = i >= 300 ? 'running' : i % 50 === 7 ? 'failed' : 'succeeded';
+      history.push({ index: i, params, state, value: state === 'succeeded' ? (params.a - 0.3) ** 2 + (params.c === 'y' ? 0 : 1) : undefined });
+    }
+    const s = suggestAt(new GpSampler(), space, history, 312, 9);
+    assert.ok('params' in s);
+    assert.deepEqual(space.check(s.params), []);
+    assert.equal(s.params.c, 'y');
   });
 
   it('runs through the ask/tell Study like any sampler, parallel asks included', () => {

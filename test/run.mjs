@@ -11,6 +11,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { needsCluster, startSharedCluster } from './cluster/shared.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const testDir = join(root, 'test');
@@ -33,9 +34,17 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// Integration and end-to-end tests share one real control plane for the run (test/cluster/,
+// docs/testing.md): started here, built first if needed, stopped after the last test.
+const cluster =
+  !process.env.KUBETUNE_CLUSTER_INFO && files.some((f) => needsCluster(relative(root, f)))
+    ? await startSharedCluster(root)
+    : undefined;
+
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-reporter=spec', ...files.map((f) => relative(root, f))],
-  { cwd: root, stdio: 'inherit', env: process.env },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, ...cluster?.env } },
 );
+await cluster?.stop();
 process.exit(result.status ?? 1);

@@ -48,6 +48,11 @@ export function paramEnvName(name: string): string {
   return ENV.paramPrefix + name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 }
 
+/** A parameter value as an environment string: scalars as written, subsets as a JSON list. */
+export function paramEnvValue(value: string | number | boolean | readonly (string | number | boolean)[]): string {
+  return Array.isArray(value) ? JSON.stringify(value) : String(value);
+}
+
 /** One report of a running trial: the step (epoch, iteration) and its named values. */
 export interface MetricReport {
   step: number;

@@ -5,15 +5,12 @@
  * and the paths of the parameters file, the result file and the output directory. Contract
  * variables come last so nothing can shadow them.
  */
-import { ENV, paramEnvName } from '../api/trial-contract.js';
+import { ENV, paramEnvName, paramEnvValue } from '../api/trial-contract.js';
 import type { EnvVar } from '../api/types.js';
-import type { Params, ParamValue } from '../space/types.js';
+import type { Params } from '../space/types.js';
 import type { AttemptPaths } from './results-format.js';
 
-/** A parameter value as an environment string: scalars as written, subsets as a JSON list. */
-export function paramEnvValue(value: ParamValue): string {
-  return Array.isArray(value) ? JSON.stringify(value) : String(value);
-}
+export { paramEnvValue };
 
 export interface TrialIdentity {
   study: string;

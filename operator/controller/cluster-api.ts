@@ -1,0 +1,131 @@
+/**
+ * The operator's writes to the cluster, each with the idempotence the reconciler relies on:
+ *
+ * - `createJob`: 409 AlreadyExists is success (the Job name is deterministic per trial);
+ * - `deleteJob`: 404 NotFound is success; pods go with it (background propagation);
+ * - `writeHistory`: a JSON merge patch of one key of the trial's shard, creating the shard on
+ *   first use (a lost create race is retried as a patch);
+ * - `patchStudyStatus`: a merge patch of the status subresource only, so a status write can
+ *   never change the spec a user just edited;
+ * - `event`: best effort; a failed Event is logged, never fatal.
+ */
+import {
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Job,
+} from '@kubernetes/client-node';
+import { API_GROUP, API_VERSION, PLURAL } from '../api/schema.js';
+import type { TuningStudyStatus } from '../api/types.js';
+import { statusCode } from '../kube/informer.js';
+import { type HistoryRecord, renderShard, shardOf } from './history.js';
+import { historyShardName } from './names.js';
+
+export interface StudyOwner {
+  name: string;
+  namespace: string;
+  uid: string;
+  apiVersion: string;
+  kind: string;
+}
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+export class ClusterApi {
+  private readonly batch: BatchV1Api;
+  private readonly core: CoreV1Api;
+  private readonly custom: CustomObjectsApi;
+  /** Requests made, by verb and resource, for the benchmarks' requests-per-trial. */
+  readonly requests = new Map<string, number>();
+
+  constructor(readonly kc: KubeConfig) {
+    this.batch = kc.makeApiClient(BatchV1Api);
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+  }
+
+  private count(what: string): void {
+    this.requests.set(what, (this.requests.get(what) ?? 0) + 1);
+  }
+
+  async createJob(job: V1Job): Promise<void> {
+    this.count('create jobs');
+    try {
+      await this.batch.createNamespacedJob({ namespace: job.metadata!.namespace!, body: job });
+    } catch (err) {
+      if (statusCode(err) !== 409) throw err;
+    }
+  }
+
+  async deleteJob(namespace: string, name: string): Promise<void> {
+    this.count('delete jobs');
+    try {
+      await this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' });
+    } catch (err) {
+      if (statusCode(err) !== 404) throw err;
+    }
+  }
+
+  async writeHistory(study: StudyOwner, record: HistoryRecord): Promise<void> {
+    const shard = shardOf(record.index);
+    const name = historyShardName(study.name, shard);
+    const patch = { data: { [String(record.index)]: JSON.stringify(record) } };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      this.count('patch configmaps');
+      try {
+        await this.core.patchNamespacedConfigMap({ namespace: study.namespace, name, body: patch }, mergePatch);
+        return;
+      } catch (err) {
+        if (statusCode(err) !== 404) throw err;
+      }
+      this.count('create configmaps');
+      try {
+        await this.core.createNamespacedConfigMap({ namespace: study.namespace, body: { ...renderShard(study, shard), data: patch.data } });
+        return;
+      } catch (err) {
+        if (statusCode(err) !== 409) throw err; // someone created it meanwhile: patch again
+      }
+    }
+    throw new Error(`could not write trial ${record.index} to history shard ${name}`);
+  }
+
+  async patchStudyStatus(namespace: string, name: string, status: TuningStudyStatus): Promise<void> {
+    this.count('patch tuningstudies/status');
+    // `null` in a merge patch deletes: fields the new status lacks must go.
+    const body = { status: { reason: null, completionTime: null, bestTrial: null, ...status } };
+    await this.custom.patchNamespacedCustomObjectStatus(
+      { group: API_GROUP, version: API_VERSION, namespace, plural: PLURAL, name, body },
+      mergePatch,
+    );
+  }
+
+  async event(
+    involved: { apiVersion: string; kind: string; name: string; namespace: string; uid: string },
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component: string,
+    now: Date,
+  ): Promise<void> {
+    this.count('create events');
+    await this.core.createNamespacedEvent({
+      namespace: involved.namespace,
+      body: {
+        metadata: { generateName: `${involved.name}.`, namespace: involved.namespace },
+        involvedObject: { apiVersion: involved.apiVersion, kind: involved.kind, name: involved.name, namespace: involved.namespace, uid: involved.uid },
+        type,
+        reason,
+        message,
+        source: { component },
+        reportingComponent: component,
+        reportingInstance: component,
+        firstTimestamp: now,
+        lastTimestamp: now,
+        count: 1,
+      },
+    });
+  }
+}

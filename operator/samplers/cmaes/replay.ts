@@ -25,11 +25,11 @@
  * the first λ successes (drawn in parallel while g was completing) are not used, as in Optuna.
  *
  * **Cost.** A replay re-draws each trial about once (d² work) and decomposes C once per
- * generation (d³). A replayer keeps its last run: trials are fingerprinted, and the next call
- * resumes from the last generation boundary inside the unchanged prefix of the history, so a
- * steady study pays only for its new trials.
+ * generation (d³). A replayer keeps its last run: the next call compares the history with the
+ * one it saw (index, state, value and parameters of each trial) and resumes from the last
+ * generation boundary inside the unchanged prefix, so a steady study pays only for its new trials.
  */
-import { paramsKey, type SearchSpace } from '../../space/space.js';
+import type { SearchSpace } from '../../space/space.js';
 import type { Params, ParamValue } from '../../space/types.js';
 import type { UnitCube } from '../../space/unit-cube.js';
 import { Rng } from '../rng.js';
@@ -76,7 +76,7 @@ interface Checkpoint {
 
 /** Replays one study (one space, seed and goal); keeps its last run to resume from. */
 export class Replayer {
-  private fingerprints: string[] = [];
+  private trials: TrialRecord[] = [];
   private states: CmaState[];
   private tags: number[] = [];
   private checkpoints: Checkpoint[] = [{ at: 0, generations: 1, lastTag: 0 }];
@@ -88,14 +88,13 @@ export class Replayer {
   /** Replays `trials` (any order; those planned before the trial being suggested). */
   run(history: readonly TrialRecord[]): ReplayResult {
     const trials = [...history].sort((a, b) => a.index - b.index);
-    const fps = trials.map(fingerprint);
     let same = 0;
-    while (same < fps.length && same < this.fingerprints.length && fps[same] === this.fingerprints[same]) same++;
+    while (same < trials.length && same < this.trials.length && sameRecord(trials[same] as TrialRecord, this.trials[same] as TrialRecord)) same++;
     while ((this.checkpoints[this.checkpoints.length - 1] as Checkpoint).at > same) this.checkpoints.pop();
     const from = this.checkpoints[this.checkpoints.length - 1] as Checkpoint;
     this.states.length = from.generations;
     this.tags.length = from.at;
-    this.fingerprints = fps;
+    this.trials = trials;
 
     const k = this.cfg.constants;
     let lastTag = from.lastTag;
@@ -136,8 +135,17 @@ export class Replayer {
   }
 }
 
-function fingerprint(t: TrialRecord): string {
-  return `${t.index}|${t.state}|${t.value}|${paramsKey(t.params)}`;
+/** Whether the replay of `a` and `b` is the same: same record, or same index, state, value and parameters. */
+function sameRecord(a: TrialRecord, b: TrialRecord): boolean {
+  if (a === b) return true;
+  if (a.index !== b.index || a.state !== b.state || !Object.is(a.value, b.value)) return false;
+  const keys = Object.keys(a.params);
+  if (keys.length !== Object.keys(b.params).length) return false;
+  return keys.every((k) => {
+    const x = a.params[k] as ParamValue;
+    const y = b.params[k];
+    return Array.isArray(x) ? Array.isArray(y) && x.length === y.length && x.every((v, i) => v === y[i]) : x === y;
+  });
 }
 
 /**

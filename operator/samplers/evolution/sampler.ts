@@ -121,7 +121,7 @@ export class EvolutionSampler implements Sampler {
     if (generation === 0) return avoidDuplicates(space, history, ctx, random);
 
     const cube = new UnitCube(space);
-    const done = history.filter(isComplete).filter((t) => t.index < generation * n).map((t) => this.individual(cube, t, ctx));
+    const done = history.filter(isComplete).filter((t) => t.index < generation * n).map((t) => new TrialIndividual(t, cube, ctx));
     const pool = parentPool(done, generation, n, this.o.elites);
     if (pool.length === 0) return avoidDuplicates(space, history, ctx, random);
     const genes = genesOf(space);
@@ -150,15 +150,42 @@ export class EvolutionSampler implements Sampler {
     }
     return params;
   }
+}
 
-  /** A succeeded trial as an individual; genes of inactive parameters filled from `(seed, index)`. */
-  private individual(cube: UnitCube, t: TrialRecord & { value: number }, ctx: SampleContext): Individual {
-    const genes = cube.encode(t.params);
-    const fill = new Rng(ctx.seed, 'evolution-fill', t.index);
-    for (let j = 0; j < genes.length; j++) {
-      const u = fill.next(); // drawn for every gene so that each gene's fill is fixed
-      if (Number.isNaN(genes[j])) genes[j] = u;
+/**
+ * A succeeded trial as an individual. Genes and key are computed on first use: of a long study's
+ * trials, only the parents and the head of the hall of fame ever need them.
+ */
+class TrialIndividual implements Individual {
+  readonly index: number;
+  readonly loss: number;
+  private genome: Float64Array | undefined;
+  private configKey: string | undefined;
+
+  constructor(
+    private readonly trial: TrialRecord & { value: number },
+    private readonly cube: UnitCube,
+    private readonly ctx: SampleContext,
+  ) {
+    this.index = trial.index;
+    this.loss = lossOf(trial.value, ctx.goal);
+  }
+
+  /** The unit-cube genome; genes of inactive parameters filled from `(seed, trial index)`. */
+  get genes(): Float64Array {
+    if (this.genome === undefined) {
+      const genes = this.cube.encode(this.trial.params);
+      const fill = new Rng(this.ctx.seed, 'evolution-fill', this.index);
+      for (let j = 0; j < genes.length; j++) {
+        const u = fill.next(); // drawn for every gene so that each gene's fill is fixed
+        if (Number.isNaN(genes[j])) genes[j] = u;
+      }
+      this.genome = genes;
     }
-    return { index: t.index, genes, loss: lossOf(t.value, ctx.goal), key: paramsKey(t.params) };
+    return this.genome;
+  }
+
+  get key(): string {
+    return (this.configKey ??= paramsKey(this.trial.params));
   }
 }

@@ -101,46 +101,61 @@ export class GpPosterior {
 
   /**
    * Means and variances at the first `count` rows of `xs`, into `means` and `variances`. Same
-   * numbers as `predict`, about twice as fast: four points share each pass over L in the
-   * triangular solve, so every element of L is loaded once per four points.
+   * numbers as `predict`, several times faster: eight points share each pass over L in the
+   * triangular solve, so every element of L is loaded once per eight points and the eight
+   * independent sums keep the CPU's pipelines full.
    */
   predictBatch(xs: Float64Array, count: number, means: Float64Array, variances: Float64Array): void {
     const { n, d, categorical, params, l, alpha } = this;
-    const block = new Float64Array(4 * n);
+    const B = 8;
+    const block = new Float64Array(B * n);
     const k = this.kBuf;
     const invDiag = this.invDiag();
+    const scale = params.scale;
     let r = 0;
-    for (; r + 4 <= count; r += 4) {
-      for (let c = 0; c < 4; c++) {
+    for (; r + B <= count; r += B) {
+      for (let c = 0; c < B; c++) {
         crossKernel(xs, r + c, this.x, n, d, categorical, params, k);
         let mean = 0;
         for (let i = 0; i < n; i++) {
           mean += (k[i] as number) * (alpha[i] as number);
-          block[4 * i + c] = k[i] as number;
+          block[B * i + c] = k[i] as number;
         }
         means[r + c] = mean;
       }
-      let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+      let q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0;
       for (let i = 0; i < n; i++) {
         const ri = i * n;
-        let s0 = block[4 * i] as number, s1 = block[4 * i + 1] as number, s2 = block[4 * i + 2] as number, s3 = block[4 * i + 3] as number;
+        const b = B * i;
+        let s0 = block[b] as number, s1 = block[b + 1] as number, s2 = block[b + 2] as number, s3 = block[b + 3] as number;
+        let s4 = block[b + 4] as number, s5 = block[b + 5] as number, s6 = block[b + 6] as number, s7 = block[b + 7] as number;
         for (let j = 0; j < i; j++) {
           const lij = l[ri + j] as number;
-          const bj = 4 * j;
+          const bj = B * j;
           s0 -= lij * (block[bj] as number);
           s1 -= lij * (block[bj + 1] as number);
           s2 -= lij * (block[bj + 2] as number);
           s3 -= lij * (block[bj + 3] as number);
+          s4 -= lij * (block[bj + 4] as number);
+          s5 -= lij * (block[bj + 5] as number);
+          s6 -= lij * (block[bj + 6] as number);
+          s7 -= lij * (block[bj + 7] as number);
         }
         const inv = invDiag[i] as number;
-        s0 *= inv; s1 *= inv; s2 *= inv; s3 *= inv;
-        block[4 * i] = s0; block[4 * i + 1] = s1; block[4 * i + 2] = s2; block[4 * i + 3] = s3;
+        s0 *= inv; s1 *= inv; s2 *= inv; s3 *= inv; s4 *= inv; s5 *= inv; s6 *= inv; s7 *= inv;
+        block[b] = s0; block[b + 1] = s1; block[b + 2] = s2; block[b + 3] = s3;
+        block[b + 4] = s4; block[b + 5] = s5; block[b + 6] = s6; block[b + 7] = s7;
         q0 += s0 * s0; q1 += s1 * s1; q2 += s2 * s2; q3 += s3 * s3;
+        q4 += s4 * s4; q5 += s5 * s5; q6 += s6 * s6; q7 += s7 * s7;
       }
-      variances[r] = Math.max(0, params.scale - q0);
-      variances[r + 1] = Math.max(0, params.scale - q1);
-      variances[r + 2] = Math.max(0, params.scale - q2);
-      variances[r + 3] = Math.max(0, params.scale - q3);
+      variances[r] = Math.max(0, scale - q0);
+      variances[r + 1] = Math.max(0, scale - q1);
+      variances[r + 2] = Math.max(0, scale - q2);
+      variances[r + 3] = Math.max(0, scale - q3);
+      variances[r + 4] = Math.max(0, scale - q4);
+      variances[r + 5] = Math.max(0, scale - q5);
+      variances[r + 6] = Math.max(0, scale - q6);
+      variances[r + 7] = Math.max(0, scale - q7);
     }
     for (; r < count; r++) {
       const { mean, variance } = this.predict(xs, r);

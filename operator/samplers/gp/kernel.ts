@@ -89,10 +89,20 @@ export function crossKernel(
   const s = params.scale;
   const isl = params.invSqLengthscales;
   const base = row * d;
+  let anyCategorical = false;
+  for (let k = 0; k < d; k++) if (categorical[k] === 1) anyCategorical = true;
   for (let i = 0; i < n; i++) {
     const ti = i * d;
     let r2 = 0;
-    for (let k = 0; k < d; k++) r2 += dimSqDist(xs[base + k] as number, train[ti + k] as number, categorical[k] === 1) * (isl[k] as number);
+    if (anyCategorical) {
+      for (let k = 0; k < d; k++) r2 += dimSqDist(xs[base + k] as number, train[ti + k] as number, categorical[k] === 1) * (isl[k] as number);
+    } else {
+      // The common all-numeric case, without the per-coordinate branch (the hottest loop of a suggestion).
+      for (let k = 0; k < d; k++) {
+        const diff = (xs[base + k] as number) - (train[ti + k] as number);
+        r2 += diff * diff * (isl[k] as number);
+      }
+    }
     const r5 = Math.sqrt(5 * r2);
     const e = Math.exp(-r5);
     out[i] = s * (1 + r5 + (5 / 3) * r2) * e;

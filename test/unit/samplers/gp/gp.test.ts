@@ -101,7 +101,7 @@ describe('GP posterior', () => {
     const n = 9;
     const xs = Float64Array.from({ length: n * 2 }, () => rng.next());
     const model = GpPosterior.condition(xs, Float64Array.from({ length: n }, () => rng.normal()), n, 2, Uint8Array.of(0, 1), params2());
-    const count = 11; // two blocks of four and a remainder
+    const count = 19; // two blocks of eight and a remainder
     const cand = Float64Array.from({ length: count * 2 }, () => rng.next());
     const means = new Float64Array(count);
     const vars = new Float64Array(count);

@@ -29,8 +29,10 @@ export function validMessage(file: string, spec: ResolvedSpec): string {
     `${b.maxTrials} trials, ${b.parallelism} at a time, ${spec.workload.kind === 'trainer' ? 'built-in trainer' : 'command template'}`;
 }
 
-export function startMessage(spec: ResolvedSpec, resultsDir: string, resumedTrials: number): string {
-  const what = resumedTrials > 0 ? `resuming study "${spec.name}" (${resumedTrials} trials recorded)` : `running study "${spec.name}"`;
+export function startMessage(spec: ResolvedSpec, resultsDir: string, resumedTrials: number, finishedBefore?: string): string {
+  const what = finishedBefore !== undefined
+    ? `study "${spec.name}" had finished (${finishedBefore}) with ${resumedTrials} trials; continuing only if the budget allows more (--max-trials)`
+    : resumedTrials > 0 ? `resuming study "${spec.name}" (${resumedTrials} trials recorded)` : `running study "${spec.name}"`;
   return `${what}: ${spec.budget.maxTrials} trials, ${spec.budget.parallelism} at a time, ${spec.algorithm.name} — results in ${resultsDir}`;
 }
 

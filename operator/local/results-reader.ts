@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MetricReport } from '../api/trial-contract.js';
 import type { EngineTrial } from '../engine/types.js';
 import type { Params } from '../space/types.js';
 import {
@@ -97,7 +98,8 @@ export class ResultsFold {
         if (t !== undefined) Object.assign(t, { state: 'running', attempt: e.attempt, startedAt: time, pid: e.pid, reports: [] });
         break;
       case 'trial-report':
-        if (t !== undefined && t.attempt === e.attempt) t.reports = [...t.reports, { step: e.step, values: decodeNumbers(e.values) }];
+        // Appended in place: copying per report would make long training runs quadratic.
+        if (t !== undefined && t.attempt === e.attempt) (t.reports as MetricReport[]).push({ step: e.step, values: decodeNumbers(e.values) });
         break;
       case 'trial-stopping':
         break;
@@ -125,7 +127,10 @@ export class ResultsFold {
     return this.trials.get(index);
   }
 
-  /** The study as folded so far (a snapshot: trials are copied, in index order). */
+  /**
+   * The study as folded so far: trials copied, in index order. A running trial's `reports` array
+   * is shared with the fold and may grow after the snapshot is taken; treat it as read-only.
+   */
   get record(): StudyRecord {
     const record: StudyRecord = {
       trials: [...this.trials.values()].sort((a, b) => a.index - b.index).map((t) => ({ ...t })),

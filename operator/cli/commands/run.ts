@@ -60,7 +60,8 @@ export default async function run(args: string[], options: Record<string, unknow
   const view: ProgressView = process.stderr.isTTY ? new TtyView() : new PlainView();
   const json = options.json === true ? new JsonLines() : undefined;
   if (options.fresh === true && existsSync(resultsDir)) view.note(`--fresh: previous results moved to ${moveAside(resultsDir, new Date())}`);
-  view.note(startMessage(spec, resultsDir, readResults(resultsDir).trials.length));
+  const before = readResults(resultsDir);
+  view.note(startMessage(spec, resultsDir, before.trials.length, before.finished?.reason));
 
   const died: number[] = [];
   const runner = new LocalRunner({

@@ -31,6 +31,7 @@ export class TtyView implements ProgressView {
   }
 
   event(e: ResultEvent, runner: LocalRunner): void {
+    if (e.type === 'trial-report') return; // the bar shows trials, not steps
     const trials = runner.trials;
     const done = trials.filter((t) => t.state === 'succeeded' || t.state === 'failed' || t.state === 'pruned').length;
     const payload = { running: runner.runningIndices.map((i) => `#${i}`).join(' ') || '-', best: bestText(trials, runner.spec) };

@@ -65,7 +65,9 @@ export function resourceValue(container: Obj | undefined, resource: string, divi
   const [kind, name] = resource.split('.') as [string, string];
   const fromSpec = container?.resources?.[kind]?.[name] as string | undefined;
   const raw = fromSpec ?? (kind === 'limits' ? allocatable[name] : undefined) ?? '0';
-  return String(Math.ceil(parseQuantity(raw) / parseQuantity(divisor ?? '1')));
+  // The apiserver defaults an absent divisor to "0", which the kubelet reads as 1.
+  const d = parseQuantity(divisor ?? '1') || 1;
+  return String(Math.ceil(parseQuantity(raw) / d));
 }
 
 /**

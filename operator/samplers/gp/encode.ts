@@ -125,13 +125,17 @@ export class GpEncoding {
     return this.modelled.length < this.space.params.length;
   }
 
-  /** GP coordinates of a trial's parameters, or undefined when a modelled one is missing. */
+  /**
+   * GP coordinates of a trial's parameters, or undefined when a modelled one is missing or holds
+   * a value the space no longer has (a categorical value removed since: the cube encodes it below
+   * 0). Such trials are left out rather than misattributed.
+   */
   encode(params: Params): Float64Array | undefined {
     const u = this.cube.encode(params);
     const x = new Float64Array(this.d);
     for (let j = 0; j < this.d; j++) {
       const v = u[this.cubeIndex[j] as number] as number;
-      if (Number.isNaN(v)) return undefined;
+      if (Number.isNaN(v) || (this.categorical[j] === 1 && v < 0)) return undefined;
       x[j] = v;
     }
     this.repair(x, 0);

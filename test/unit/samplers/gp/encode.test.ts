@@ -47,6 +47,14 @@ describe('GP encoding', () => {
     }
   });
 
+  it('leaves out trials with a missing parameter or a categorical value the space no longer has', () => {
+    const ok = { lr: 0.01, units: 64, dropout: 0.2, opt: 'adam', features: ['a'] };
+    assert.ok(enc.encode(ok) !== undefined);
+    assert.equal(enc.encode({ ...ok, opt: 'adagrad' }), undefined);
+    const { lr: _lr, ...withoutLr } = ok;
+    assert.equal(enc.encode(withoutLr), undefined);
+  });
+
   it('draws conditional parameters at random, present exactly when their parent is active', () => {
     const x = Float64Array.of(0.5, 0.5, 0.5, 0.5, 0.75, 0.25, 0.25, 0.25); // opt = sgd
     const a = enc.decode(x, new Rng(1));

@@ -10,14 +10,16 @@
  * 2. Kernel (kernel.ts): Matérn-5/2 with one lengthscale per coordinate (ARD); Hamming distance
  *    for categorical coordinates.
  * 3. Hyperparameters (fit.ts): MAP — marginal likelihood times Optuna's priors on lengthscales,
- *    kernel scale and noise — by a projected L-BFGS (lbfgs.ts) from `fitStarts` fixed starting
- *    points, on at most `maxFitTrials` of the training points.
+ *    kernel scale and noise — by a projected L-BFGS (lbfgs.ts) from Optuna's starting point and
+ *    `fitStarts - 1` more (the most promising of two short-lengthscale starts), on at most
+ *    `maxFitTrials` of the training points.
  * 4. Posterior (gp.ts) on the whole training set, plus the pending trials as a kriging believer:
- *    each pending point is added with its own predicted mean as value, so the variance — and the
- *    expected improvement — collapses there and parallel suggestions spread out.
+ *    each pending point is added with its own predicted mean as value (and counts towards the
+ *    incumbent), so the variance — and the expected improvement — collapses there and parallel
+ *    suggestions spread out.
  * 5. Acquisition (acquisition.ts): log expected improvement (Ament et al. 2023), finite and
  *    smooth far into the tail.
- * 6. Search (optimize-acqf.ts): `candidates` scrambled Sobol' points, then `localSearches` local
+ * 6. Search (optimize-acqf.ts): `candidates` Sobol' points (candidates.ts), then `localSearches` local
  *    searches — L-BFGS on continuous coordinates, exhaustive or neighbour moves on discrete ones —
  *    from the best candidates and the best trial.
  * 7. The winner is decoded; conditional parameters are drawn at random (encode.ts explains why).
@@ -46,7 +48,7 @@
  * long (much larger caps), the next step is to run `suggest` in a worker thread — it is a pure
  * function of (space, history, seed, index), so it moves without change.
  *
- * Randomness (Sobol' scramble, roulette, conditional parameters, start-up) derives from
+ * Randomness (Sobol' shift, roulette, conditional parameters, start-up) derives from
  * `ctx.rng`, itself derived from (seed, trial index); the fit is deterministic. Same seed and
  * history, same suggestion — also after a restart.
  */
@@ -55,10 +57,9 @@ import { paramsKey } from '../../space/space.js';
 import type { Params } from '../../space/types.js';
 import { avoidDuplicates } from '../dedupe.js';
 import { sampleUniform } from '../random.js';
-import type { Rng } from '../rng.js';
-import { MAX_SOBOL_DIMS, sobolInteger } from '../sobol.js';
 import { isComplete, type SampleContext, type Sampler, type Suggestion, type TrialRecord } from '../types.js';
 import { logEi, logEiWithGrad } from './acquisition.js';
+import { sobolCandidates } from './candidates.js';
 import { GpEncoding } from './encode.js';
 import { fitKernelParams } from './fit.js';
 import { GpPosterior } from './gp.js';
@@ -167,41 +168,4 @@ export class GpSampler implements Sampler {
     });
     return out;
   }
-}
-
-/** Unscrambled Sobol' integers, `count` points × `d` dims, cached: they depend on nothing else. */
-const sobolCache = new Map<string, Uint32Array>();
-
-function sobolIntegers(count: number, d: number): Uint32Array {
-  const key = `${count}x${d}`;
-  let table = sobolCache.get(key);
-  if (table === undefined) {
-    table = new Uint32Array(count * d);
-    for (let r = 0; r < count; r++) for (let j = 0; j < d; j++) table[r * d + j] = sobolInteger(r, j);
-    if (sobolCache.size > 16) sobolCache.clear(); // a few spaces per operator; never grows unbounded
-    sobolCache.set(key, table);
-  }
-  return table;
-}
-
-/**
- * `count` Sobol' points in [0, 1)^d, randomised by a digital shift: each coordinate's 32 bits are
- * XORed with a random word per dimension (from `rng`), plus a random offset below 2^-32.
- * A digital shift keeps the (t, m, s)-net property of the first 2^k points (the "shift" half of
- * SciPy's LMS+shift scramble) at the cost of one XOR per coordinate; the full Owen scramble of
- * sobol.ts is ~30× dearer and buys nothing for acquisition candidates. Coordinates past
- * `MAX_SOBOL_DIMS` are uniform random.
- */
-export function sobolCandidates(count: number, d: number, rng: Rng): Float64Array {
-  const sobolDims = Math.min(d, MAX_SOBOL_DIMS);
-  const table = sobolIntegers(count, sobolDims);
-  const shifts = Uint32Array.from({ length: sobolDims }, () => rng.nextUint32());
-  const tails = Float64Array.from({ length: sobolDims }, () => rng.next() / 2 ** 32);
-  const out = new Float64Array(count * d);
-  for (let r = 0; r < count; r++) {
-    for (let j = 0; j < d; j++) {
-      out[r * d + j] = j < sobolDims ? (((table[r * sobolDims + j] as number) ^ (shifts[j] as number)) >>> 0) / 2 ** 32 + (tails[j] as number) : rng.next();
-    }
-  }
-  return out;
 }

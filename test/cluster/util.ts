@@ -27,14 +27,14 @@ export interface WaitOptions {
  * Polls `fn` until it returns something other than undefined/false. Errors thrown by `fn` count
  * as "not yet" and the last one is reported when the limit is reached.
  */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, opts: WaitOptions = {}): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => Promise<T> | T, opts: WaitOptions = {}): Promise<Exclude<T, undefined | false>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
   let last: unknown;
   for (;;) {
     opts.check?.();
     try {
       const v = await fn();
-      if (v !== undefined && v !== false) return v;
+      if (v !== undefined && v !== false) return v as Exclude<T, undefined | false>;
     } catch (e) {
       last = e;
     }

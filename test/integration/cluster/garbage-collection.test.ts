@@ -39,7 +39,7 @@ test('deleting a Job\'s owner garbage-collects the Job and stops its pods', asyn
       versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
     },
   });
-  const owner: Obj = await waitFor('Study created', async () => {
+  const owner = await waitFor('Study created', async () => {
     try {
       return await rest.create(`/apis/${GROUP}/v1/namespaces/${ns}/studies`, { apiVersion: `${GROUP}/v1`, kind: 'Study', metadata: { name: 'owner' } });
     } catch (e) {

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParams } from '../config/params.js';
 import { LayerSeeds, activationBlock } from './blocks.js';
+import { InputDense } from './input-dense.js';
 
 export function buildMlp(inputShape: readonly number[], outputs: number, p: HyperParams, seed: number): tf.LayersModel {
   const seeds = new LayerSeeds(seed);
@@ -18,7 +19,9 @@ export function buildMlp(inputShape: readonly number[], outputs: number, p: Hype
   const dense = (units: number, x: tf.SymbolicTensor) =>
     tf.layers.dense({ units, useBias: !p.batch_norm, kernelInitializer: seeds.glorot() }).apply(x) as tf.SymbolicTensor;
   const block = { batchNorm: p.batch_norm, dropout: p.dropout, seeds };
-  let x = activationBlock(dense(p.input_units, input), { ...block, activation: p.input_activation });
+  // The first layer never needs the gradient of its input: InputDense skips computing it.
+  const first = new InputDense({ units: p.input_units, useBias: !p.batch_norm, kernelInitializer: seeds.glorot() }).apply(input) as tf.SymbolicTensor;
+  let x = activationBlock(first, { ...block, activation: p.input_activation });
   for (let i = 0; i < p.layers; i++) {
     x = activationBlock(dense(p.unitsByLayer[i] ?? p.units, x), { ...block, activation: p.activation });
   }

@@ -15,6 +15,8 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+// Custom layers register themselves on import, so saved models can be loaded back.
+import '../model/input-dense.js';
 import '../model/seeded-dropout.js';
 
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {

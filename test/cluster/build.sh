@@ -28,6 +28,10 @@ BIN="$CACHE/bin"
 SRC="$CACHE/src"
 LOGS="$CACHE/logs"
 mkdir -p "$BIN" "$SRC" "$LOGS"
+# Two test runs starting at once on a cold cache: the second waits for the first, then finds
+# everything built.
+exec 9>"$CACHE/build.lock"
+flock 9
 
 # The toolchain on the machine is the one we build with; never let go.mod trigger a download.
 export GOTOOLCHAIN=local

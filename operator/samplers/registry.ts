@@ -6,7 +6,7 @@ import { SpecError } from '../api/issues.js';
 import { CmaEsSampler, parseCmaEsSettings } from './cmaes/sampler.js';
 import { GpSampler, parseGpOptions } from './gp/index.js';
 import { EvolutionSampler, parseEvolutionSettings } from './evolution/sampler.js';
-import { GridSampler } from './grid.js';
+import { GridSampler, parseGridOptions } from './grid.js';
 import { RandomSampler } from './random.js';
 import { parseTpeOptions, TpeSampler } from './tpe/index.js';
 import { SobolSampler } from './sobol.js';
@@ -16,7 +16,7 @@ type Settings = Record<string, unknown>;
 
 const factories: Record<string, (settings: Settings) => Sampler> = {
   random: () => new RandomSampler(),
-  grid: (s) => new GridSampler(s),
+  grid: (s) => new GridSampler(parseGridOptions(s)),
   gp: (s) => new GpSampler(parseGpOptions(s)),
   cmaes: (s) => new CmaEsSampler(parseCmaEsSettings(s)),
   evolution: (s) => new EvolutionSampler(parseEvolutionSettings(s)),

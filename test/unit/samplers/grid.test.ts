@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { GridSampler } from '../../../operator/samplers/grid.js';
+import { GridSampler, parseGridOptions } from '../../../operator/samplers/grid.js';
+import { SpecError } from '../../../operator/api/issues.js';
 import { enumerateGrid } from '../../../operator/space/grid.js';
 import { paramsKey, SearchSpace } from '../../../operator/space/space.js';
 import type { TrialRecord } from '../../../operator/samplers/types.js';
@@ -41,5 +42,11 @@ describe('GridSampler', () => {
     const same = suggestAt(new GridSampler(), space, history, 4, 3);
     assert.deepEqual(fresh, same);
     assert.ok('params' in fresh && !first.map(paramsKey).includes(paramsKey(fresh.params)));
+  });
+
+  it('rejects unknown or mistyped settings, naming the field', () => {
+    assert.deepEqual(parseGridOptions({ ordered: true }), { ordered: true });
+    assert.throws(() => parseGridOptions({ order: true }), (e: unknown) => e instanceof SpecError && e.issues[0]!.path === '/algorithm/settings/order');
+    assert.throws(() => parseGridOptions({ ordered: 'yes' }), (e: unknown) => e instanceof SpecError && e.issues[0]!.code === 'bad_setting');
   });
 });

@@ -36,7 +36,7 @@ export const crossFieldRules: readonly CrossFieldRule[] = [
   },
   {
     at: ['budget'],
-    cel: { rule: 'self.parallelism <= self.maxTrials', message: 'parallelism must not exceed maxTrials', fieldPath: '.parallelism' },
+    cel: { rule: '!has(self.parallelism) || !has(self.maxTrials) || self.parallelism <= self.maxTrials', message: 'parallelism must not exceed maxTrials', fieldPath: '.parallelism' },
     check: (budget) =>
       typeof budget.parallelism === 'number' && typeof budget.maxTrials === 'number' && budget.parallelism > budget.maxTrials
         ? { code: 'parallelism_above_max', path: '/parallelism', message: `parallelism (${budget.parallelism}) is larger than maxTrials (${budget.maxTrials})`, hint: `lower parallelism to at most ${budget.maxTrials}` }

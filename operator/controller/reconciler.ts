@@ -66,6 +66,8 @@ export interface ReconcilerDeps {
   event(study: StudyObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
   /** Counts finished trials by outcome for the metrics endpoint. */
   trialFinished(state: string, reason: string | undefined): void;
+  /** Times the engine's decide (sampler suggestions, pruning) for the metrics endpoint. */
+  decided?(seconds: number): void;
   log: { info(msg: string, meta?: object): void; warn(msg: string, meta?: object): void };
 }
 
@@ -106,7 +108,9 @@ export class StudyReconciler {
     const trials = await this.observe(key, obj, study);
     const now = this.deps.now();
     const startedAt = toMillis(obj.status?.startTime) ?? Math.min(now, ...[...trials.values()].map((t) => t.createdAt));
+    const t0 = performance.now();
     const decision = decide(study, { trials: [...trials.values()], startedAt }, now);
+    this.deps.decided?.((performance.now() - t0) / 1000);
     await this.carryOut(key, obj, study, trials, decision);
 
     const status = renderStatus({ study, trials: [...trials.values()], decision, previous: obj.status, generation: obj.metadata.generation, startedAt, now });

@@ -62,6 +62,8 @@ export class LeaderElector {
   private observed: { holder: string; renewTime: string; transitions: number } | undefined;
   private observedAt = 0;
   private lastRenewAt = 0;
+  /** The attempt in flight, which `release()` waits for so it cannot re-take the lease after. */
+  private attempt: Promise<boolean> | undefined;
 
   constructor(kc: KubeConfig, private readonly options: LeaderElectionOptions) {
     this.identity = options.identity ?? defaultIdentity();
@@ -99,6 +101,7 @@ export class LeaderElector {
   /** Stops campaigning or renewing, and gives the lease up if we hold it. */
   async release(): Promise<void> {
     this.stop();
+    await this.attempt?.catch(() => false);
     if (!this.leading) return;
     this.leading = false;
     try {
@@ -115,7 +118,8 @@ export class LeaderElector {
     if (this.stopped) return;
     let ok = false;
     try {
-      ok = await this.tryAcquireOrRenew();
+      this.attempt = this.tryAcquireOrRenew();
+      ok = await this.attempt;
     } catch (err) {
       this.options.onError?.(err);
     }
@@ -155,6 +159,7 @@ export class LeaderElector {
     this.observe(holder, renewTime, spec.leaseTransitions ?? 0, now);
     const durationMs = (spec.leaseDurationSeconds ?? this.leaseDurationMs / 1000) * 1000;
     if (holder !== '' && holder !== this.identity && now - this.observedAt < durationMs) return false;
+    if (this.stopped && holder !== this.identity) return false; // stopped meanwhile: take nothing new
     try {
       await this.api.replaceNamespacedLease({ name: this.name, namespace, body: { ...lease, spec: this.record(lease, now).spec } });
     } catch (err) {

@@ -1,0 +1,57 @@
+// The operator as a process under its least-privilege ServiceAccount: a study of instant trials
+// runs to Completed with every trial recorded once; the endpoints answer; SIGTERM drains and
+// exits 0, releasing the Lease.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { clusterOrSkip, testNamespace, type Obj } from '../../cluster/testing.js';
+import {
+  applyCrd, finished, historyRecords, httpGet, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy,
+} from './harness.js';
+
+test('the operator runs a study of instant trials to Completed under its own ServiceAccount, serves probes and metrics, and drains on SIGTERM', async (t) => {
+  const c = await clusterOrSkip(t);
+  if (!c) return;
+  const ns = await testNamespace(t, c, 'op-basics');
+  const rest = c.rest();
+  t.after(() => rest.close());
+  await applyCrd(c);
+  const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
+  const op = startOperator(t, kubeconfig, ns);
+  const address = await op.address();
+
+  await rest.create(STUDIES(ns), scriptStudy('instant', { maxTrials: 6, parallelism: 3 }));
+  const study = await waitForStudy(rest, ns, 'instant', 'finished', finished);
+  assert.equal(study.status.phase, 'Completed', JSON.stringify(study.status));
+  assert.equal(study.status.reason, 'MaxTrials');
+  assert.equal(study.status.counts.succeeded, 6, JSON.stringify(study.status, null, 1));
+  assert.ok(study.status.bestTrial !== undefined && typeof study.status.bestTrial.value === 'number');
+  const ready = (study.status.conditions as Obj[]).find((x) => x.type === 'Ready');
+  assert.equal(ready?.status, 'True');
+
+  const history = await historyRecords(rest, ns, 'instant');
+  assert.deepEqual([...history.keys()].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+  for (const r of history.values()) assert.equal(r.state, 'succeeded');
+
+  // Jobs are deleted once their trial is recorded.
+  const jobs = (await rest.get(`/apis/batch/v1/namespaces/${ns}/jobs`)).items as Obj[];
+  assert.equal(jobs.length, 0, `Jobs left: ${jobs.map((j) => j.metadata.name).join(', ')}`);
+
+  assert.equal((await httpGet(address, '/healthz')).status, 200);
+  const readyz = await httpGet(address, '/readyz');
+  assert.equal(readyz.status, 200);
+  assert.match(readyz.body, /leader/);
+  const metrics = (await httpGet(address, '/metrics')).body;
+  assert.match(metrics, /kubetune_trials_finished_total\{state="succeeded",reason=""\} 6/);
+  assert.match(metrics, /kubetune_reconcile_total\{result="terminal_error"\} 0/);
+  assert.match(metrics, /kubetune_leader 1/);
+  // No study names or parameters in the metrics: only counts and times by outcome.
+  assert.doesNotMatch(metrics, /instant/);
+
+  // Logs are JSON lines with study and trial fields.
+  assert.ok(op.logs.some((l) => l.study === 'instant' && typeof l.trial === 'number'), 'a log line names the study and a trial');
+
+  const code = await op.kill('SIGTERM');
+  assert.equal(code, 0);
+  const lease = await rest.get(`/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/kubetune-operator`);
+  assert.equal(lease.spec.holderIdentity ?? '', '', `the Lease was released on shutdown: ${JSON.stringify(op.logs.slice(-8))}`);
+});

@@ -54,7 +54,7 @@ run_logged() {
   local name=$1; shift
   echo "+ $*" >>"$LOGS/$name.log"
   if ! "$@" >>"$LOGS/$name.log" 2>&1; then
-    REASON[$name]="command failed: $* -- $(tail -n 5 "$LOGS/$name.log" | tr '\n' ' ' | tr '"' "'")"
+    REASON[$name]="command failed: $* -- $(grep -v '^+ ' "$LOGS/$name.log" | tail -n 5 | tr '\n\t' '  ' | tr '"\\' "'/")"
     return 1
   fi
 }
@@ -79,9 +79,10 @@ import (
 func main() { etcdmain.Main(os.Args) }
 GO
   printf 'module kubetune.local/etcd\n\ngo 1.24\n' >"$dir/go.mod"
-  if (cd "$dir" && run_logged $name go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" \
-      && run_logged $name go mod tidy \
-      && run_logged $name "${NICE[@]}" go build -p "$PAR" -ldflags "-s -w" -o "$BIN/etcd.tmp" .); then
+  # `go -C`, not a subshell: run_logged must record the failure reason in this shell.
+  if run_logged $name go -C "$dir" get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" \
+      && run_logged $name go -C "$dir" mod tidy \
+      && run_logged $name "${NICE[@]}" go -C "$dir" build -p "$PAR" -ldflags "-s -w" -o "$BIN/etcd.tmp" .; then
     mv "$BIN/etcd.tmp" "$BIN/etcd" && echo "$ETCD_VERSION" >"$BIN/etcd.version"
     STATUS[$name]="built in $(( $(date +%s) - t0 ))s"
   else
@@ -132,8 +133,8 @@ build_kube() {
     ld+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=$build_date"
   done
   rm -rf "$dir/out"; mkdir -p "$dir/out"
-  if (cd "$dir" && run_logged $name go get "${pkgs[@]/%/@$KUBE_VERSION}" \
-      && run_logged $name "${NICE[@]}" go build -p "$PAR" -ldflags "$ld" -o "$dir/out/" "${pkgs[@]}"); then
+  if run_logged $name go -C "$dir" get "${pkgs[@]/%/@$KUBE_VERSION}" \
+      && run_logged $name "${NICE[@]}" go -C "$dir" build -p "$PAR" -ldflags "$ld" -o "$dir/out/" "${pkgs[@]}"; then
     for b in "${bins[@]}"; do mv "$dir/out/$b" "$BIN/$b" && echo "$KUBE_VERSION" >"$BIN/$b.version"; done
     STATUS[$name]="built in $(( $(date +%s) - t0 ))s"
   else

@@ -25,7 +25,7 @@ import { benchCommand, machineInfo, median, readResults, writeBenchmarkSection, 
 import { benchCacheDir, ensureVenv } from './lib/venv.js';
 import { isRegistered, OUR_SAMPLERS, runOurs } from './samplers/ours.js';
 import { type Problem, problems } from './samplers/problems.js';
-import { type FinalRegrets, fmt, fmtRatio, markdownTable, type ProblemSummary, SOLVED_REGRET, summarize, textTable, worstRatio } from './samplers/summary.js';
+import { checkpointTable, type Curves, type FinalRegrets, fmt, fmtRatio, markdownTable, type ProblemSummary, SOLVED_REGRET, summarize, textTable, worstRatio } from './samplers/summary.js';
 
 const TRIALS = 200;
 const SEEDS = 20;
@@ -102,7 +102,7 @@ function runOurSide(opts: Options, checkpoints: number[]) {
   return { samplers, curves, seconds };
 }
 
-function finalsOf(curves: Record<string, Record<string, number[][]>>): FinalRegrets {
+function finalsOf(curves: Curves): FinalRegrets {
   const out: FinalRegrets = {};
   for (const [problem, bySampler] of Object.entries(curves)) {
     out[problem] = {};
@@ -157,7 +157,8 @@ export async function run(args: string[]): Promise<void> {
   await new Promise((r) => setTimeout(r, 200));
   const ours = runOurSide(opts, checkpoints);
   const optuna = await optunaPromise;
-  const optunaFinals = finalsOf(Object.fromEntries(Object.entries(optuna.results).map(([p, r]) => [p, Object.fromEntries(Object.entries(r).map(([s, v]) => [s, v.curves]))])));
+  const optunaCurves: Curves = Object.fromEntries(Object.entries(optuna.results).map(([p, r]) => [p, Object.fromEntries(Object.entries(r).map(([s, v]) => [s, v.curves]))]));
+  const optunaFinals = finalsOf(optunaCurves);
   const oursFinals = finalsOf(ours.curves);
   const summaries = summarize(opts.problems.map((p) => p.name), oursFinals, optunaFinals);
   const line = finalLine(summaries);
@@ -182,7 +183,8 @@ export async function run(args: string[]): Promise<void> {
       ours: { samplers: ours.samplers, seconds: ours.seconds, final: oursFinals, curves: ours.curves },
       optuna: { ...optuna, versions: venv.versions, seconds: optunaSeconds, final: optunaFinals },
     });
-    writeBenchmarkSection('samplers', renderSection(summaries, optuna, venv.versions, args, line, ours.seconds, optunaSeconds));
+    const progress = checkpointTable(opts.problems.map((p) => p.name), checkpoints, ours.curves, optunaCurves);
+    writeBenchmarkSection('samplers', renderSection(summaries, optuna, venv.versions, args, line, ours.seconds, optunaSeconds, progress));
     console.error('bench: wrote bench/results/samplers.json and the samplers section of docs/benchmarks.md');
   }
   console.error(`bench: ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
@@ -197,6 +199,7 @@ function renderSection(
   line: string,
   oursSeconds: Record<string, number>,
   optunaSeconds: Record<string, number>,
+  progress: string,
 ): string {
   const losses = summaries.flatMap((s) => s.pairs.filter((p) => p.label === 'TPE' && p.ratio !== undefined && p.ratio > 1).map((p) => `${s.problem} (×${fmtRatio(p.ratio as number)})`));
   const noise = summaries.map((s) => s.pairs.find((p) => p.label === 'random')?.ratio).filter((r): r is number => r !== undefined);
@@ -226,5 +229,10 @@ ${markdownTable(summaries)}
 
 ${line}${losses.length > 0 ? ` — TPE ratios above 1: ${losses.join(', ')}.` : ' — our TPE is at least as good as Optuna\'s on every problem.'}
 ${band}
-Time spent: ours ${secs(oursSeconds)}; Optuna ${secs(optunaSeconds)} (both sides shared the machine's cores).`;
+Time spent: ours ${secs(oursSeconds)}; Optuna ${secs(optunaSeconds)} (both sides shared the machine's cores).
+
+TPE's median best-so-far regret as the trials go by, ours / Optuna's (the first 10 trials of both
+are random start-up trials), to see when a gap opens:
+
+${progress}`;
 }

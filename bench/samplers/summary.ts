@@ -112,3 +112,17 @@ export function textTable(summaries: readonly ProblemSummary[]): string {
   );
   return ['median final regret, ours vs Optuna (ratio):', ...lines].join('\n');
 }
+
+/** Best-so-far curves: `[problem][sampler] -> per seed, regret at each checkpoint`. */
+export type Curves = Record<string, Record<string, number[][]>>;
+
+/**
+ * Median best-so-far regret of one pair at each checkpoint, ours / Optuna's per cell: shows when a
+ * gap opens (during the random start-up, or once the model takes over).
+ */
+export function checkpointTable(problems: readonly string[], checkpoints: readonly number[], ours: Curves, optuna: Curves, pair: (typeof PAIRS)[number] = PAIRS[0]): string {
+  const at = (curves: number[][] | undefined, i: number) => (curves === undefined ? '—' : fmt(median(curves.map((c) => c[i] as number))));
+  const head = ['problem', ...checkpoints.map((c) => `${c} trials`)];
+  const rows = problems.map((p) => [p, ...checkpoints.map((_, i) => `${at(ours[p]?.[pair.ours], i)} / ${at(optuna[p]?.[pair.optuna], i)}`)]);
+  return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { fmt, fmtRatio, markdownTable, regretRatio, SOLVED_REGRET, summarize, worstRatio } from '../../../bench/samplers/summary.js';
+import { checkpointTable, fmt, fmtRatio, markdownTable, regretRatio, SOLVED_REGRET, summarize, worstRatio } from '../../../bench/samplers/summary.js';
 
 describe('the samplers benchmark summary', () => {
   it('divides our median regret by Optuna\'s', () => {
@@ -29,6 +29,15 @@ describe('the samplers benchmark summary', () => {
     // Sobol was not run on either side: no ratio, a dash in the table.
     assert.equal(s[0]!.pairs.find((p) => p.label === 'Sobol / QMC')!.ratio, undefined);
     assert.match(markdownTable(s), /\| a \| 3 <sub>\[2, 4\]<\/sub> \| 2 <sub>\[2, 2\]<\/sub> \| \*\*1.50\*\* \|/);
+  });
+
+  it('tabulates the median best-so-far regret of TPE at each checkpoint, ours / Optuna\'s', () => {
+    const ours = { a: { tpe: [[4, 2], [6, 1], [8, 3]] } };
+    const optuna = { a: { tpe: [[5, 1], [5, 1], [5, 1]] } };
+    const table = checkpointTable(['a', 'b'], [10, 20], ours, optuna);
+    assert.match(table, /\| problem \| 10 trials \| 20 trials \|/);
+    assert.match(table, /\| a \| 6 \/ 5 \| 2 \/ 1 \|/);
+    assert.match(table, /\| b \| — \/ — \| — \/ — \|/);
   });
 
   it('reports no worst ratio when our TPE did not run', () => {

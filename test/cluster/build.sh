@@ -34,6 +34,8 @@ exec 9>"$CACHE/build.lock"
 flock 9
 
 # The toolchain on the machine is the one we build with; never let go.mod trigger a download.
+# Where PATH lacks it (a bare CI environment), the image's usual install place is tried.
+command -v go >/dev/null || { [[ -x /usr/local/go/bin/go ]] && export PATH="$PATH:/usr/local/go/bin"; }
 export GOTOOLCHAIN=local
 export GOFLAGS="-trimpath -buildvcs=false"
 export CGO_ENABLED=0

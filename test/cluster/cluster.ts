@@ -28,6 +28,8 @@ export interface ClusterInfo {
   /** For kubelets started by other processes: the serving cert the apiserver trusts. */
   kubeletTls: TlsFiles;
   kubectl: string;
+  /** May be absent if only helm failed to build; check before use. */
+  helm: string;
   /** Nodes of the kubelet started with the cluster. */
   nodes: NodeSpec[];
 }
@@ -124,6 +126,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     logDir: cp.logDir,
     kubeletTls: { cert: cp.pki.kubeletServingCert, key: cp.pki.kubeletServingKey, ca: cp.pki.caCert },
     kubectl: binaryPath('kubectl'),
+    helm: binaryPath('helm'),
     nodes,
   };
   const handle = connectCluster(info);

@@ -198,3 +198,33 @@ export function scriptStudy(name: string, opts: { maxTrials: number; parallelism
     },
   };
 }
+
+/**
+ * Records every watch event of a collection (e.g. a namespace's Jobs) from now on: resolves once
+ * listed; `stop()` returns `[type, name]` per event in order, the initial list as ADDED.
+ */
+export async function recordEvents(rest: Rest, path: string): Promise<{ stop(): Promise<[string, string][]> }> {
+  const seen: [string, string][] = [];
+  const ac = new AbortController();
+  const list = await rest.get(path);
+  for (const o of list.items as Obj[]) seen.push(['ADDED', o.metadata.name as string]);
+  let rv: string = list.metadata.resourceVersion;
+  const loop = (async () => {
+    while (!ac.signal.aborted) {
+      await rest
+        .watch(`${path}?resourceVersion=${rv}&allowWatchBookmarks=true`, (e) => {
+          if (e.type === 'ERROR') return;
+          rv = e.object.metadata.resourceVersion;
+          if (e.type !== 'BOOKMARK') seen.push([e.type, e.object.metadata.name]);
+        }, ac.signal)
+        .catch(() => new Promise((r) => setTimeout(r, 200)));
+    }
+  })();
+  return {
+    async stop() {
+      ac.abort();
+      await loop;
+      return seen;
+    },
+  };
+}

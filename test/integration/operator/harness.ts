@@ -173,7 +173,7 @@ const fs = require('node:fs');
 const x = Number(process.env.KUBETUNE_PARAM_X);
 const mode = ${JSON.stringify(mode)};
 if (mode === 'crash') { console.error('boom'); process.exit(3); }
-if (mode === 'oom') { process.kill(process.pid, 'SIGKILL'); }
+if (mode === 'oom') process.exit(137); // what the OOM killer leaves: 128 + SIGKILL
 if (mode === 'sleep') setTimeout(() => {}, 600000);
 else {
   const loss = mode === 'nan' ? NaN : (x - 0.25) ** 2;

@@ -66,18 +66,34 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Cli
   return startCli(args, env).done;
 }
 
-/** Resolves once `predicate` holds, checking whenever the child prints something. */
+/**
+ * Resolves once `predicate` holds, checking whenever the child prints something and, for
+ * conditions that show only on disk (the event log), every 50 ms. Rejects if the child exits first.
+ */
 export function waitForOutput(cli: StartedCli, predicate: () => boolean): Promise<void> {
   return new Promise((resolve, reject) => {
+    const stop = () => {
+      clearInterval(timer);
+      cli.child.stdout?.off('data', check);
+      cli.child.stderr?.off('data', check);
+    };
     const check = () => {
       if (predicate()) {
-        cli.child.stdout?.off('data', check);
-        cli.child.stderr?.off('data', check);
+        stop();
         resolve();
       }
     };
+    const timer = setInterval(check, 50);
     cli.child.stdout?.on('data', check);
     cli.child.stderr?.on('data', check);
-    void cli.done.then(() => reject(new Error('the CLI exited before the awaited condition held')));
+    void cli.done.then(() => {
+      stop();
+      reject(new Error('the CLI exited before the awaited condition held'));
+    });
   });
+}
+
+/** Resolves at the child's next output on stderr (e.g. a notice it prints after a signal). */
+export function nextStderr(cli: StartedCli): Promise<string> {
+  return new Promise((resolve) => cli.child.stderr?.once('data', (d: Buffer) => resolve(d.toString())));
 }

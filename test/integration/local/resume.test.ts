@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { paramsKey } from '../../../operator/space/space.js';
 import { parseEvents, readResults } from '../../../operator/local/results-reader.js';
 import type { ResultEvent } from '../../../operator/local/results-format.js';
-import { runCli, startCli, tempDir, waitForOutput, writeStudy } from './helpers.js';
+import { nextStderr, runCli, startCli, tempDir, waitForOutput, writeStudy } from './helpers.js';
 
 const SPEC = { budget: { maxTrials: 6, parallelism: 2 } };
 const SLOW = { BEHAVE_STEP_MS: '150' };
@@ -32,13 +32,25 @@ const midStudy = (results: string, n: number) => () => {
   return finished.size >= n && running.length > 0;
 };
 
+/** Whether `pid` is a live process (a zombie waiting to be reaped counts as gone). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** True once `pid` is gone; a SIGKILL is delivered asynchronously, so look a few times. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  return !alive(pid);
 }
 
 async function uninterrupted(dir: string, name: string): Promise<ReturnType<typeof readResults>> {
@@ -58,7 +70,7 @@ function assertSameTrials(resumed: ReturnType<typeof readResults>, baseline: Ret
   assert.equal(resumed.finished?.reason, 'MaxTrials');
 }
 
-describe('resuming kubetune run', () => {
+describe('resuming kubetune run', { timeout: 120_000 }, () => {
   it('after SIGKILL of the runner: same trials as an uninterrupted run, the running ones re-run under their index', async (t) => {
     const dir = tempDir(t);
     const baseline = await uninterrupted(dir, 'killed');
@@ -86,7 +98,7 @@ describe('resuming kubetune run', () => {
     assert.deepEqual(interrupted.map((e) => [e.index, e.reason]), open.map((x) => [x.index, 'RunnerDied']));
     for (const x of open) assert.equal(resumed.trials[x.index]?.attempt, 2, `trial ${x.index} ran a second attempt`);
     assert.equal(log.filter((e) => e.type === 'trial-created').length, 6, 'each trial created once');
-    for (const pid of orphanPids) assert.equal(alive(pid), false, `the old attempt's process ${pid} is gone`);
+    for (const pid of orphanPids) assert.ok(await gone(pid), `the old attempt's process ${pid} is gone`);
   });
 
   it('after Ctrl-C: running trials are terminated and marked, exit 130, and a re-run completes the study', async (t) => {
@@ -109,5 +121,28 @@ describe('resuming kubetune run', () => {
     const second = await runCli(['run', file, '--results-dir', results], { BEHAVE_STEP_MS: '1' });
     assert.equal(second.code, 0, second.stderr);
     assertSameTrials(readResults(results), baseline);
+  });
+
+  it('after a second Ctrl-C: exits at once, killing trials that ignore SIGTERM, and records them as interrupted', async (t) => {
+    const dir = tempDir(t);
+    const file = writeStudy(dir, 'stubborn', {
+      parameters: [{ name: 'mode', type: 'categorical', values: ['hang'] }, { name: 'x', type: 'float', min: 0, max: 1 }],
+      budget: { maxTrials: 2, parallelism: 2 },
+    });
+    const results = join(dir, 'results');
+    const cli = startCli(['run', file, '--results-dir', results, '--grace', '600']);
+    await waitForOutput(cli, () => events(results).filter((e) => e.type === 'trial-report').length >= 2);
+    const pids = readResults(results).trials.map((x) => x.pid as number);
+    const notice = nextStderr(cli);
+    cli.child.kill('SIGINT');
+    assert.match(await notice, /stopping/);
+    cli.child.kill('SIGINT');
+    const run = await cli.done;
+    assert.equal(run.code, 130, run.stderr);
+    assert.match(run.stderr, /killed running trials/);
+    const marked = events(results).filter((e) => e.type === 'trial-interrupted');
+    assert.deepEqual(marked.map((e) => e.index).sort(), [0, 1]);
+    for (const pid of pids) assert.ok(await gone(pid), `trial process ${pid} was killed`);
+    assert.deepEqual(readResults(results).trials.map((x) => x.state), ['pending', 'pending']);
   });
 });

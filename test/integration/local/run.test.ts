@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { readResults } from '../../../operator/local/results-reader.js';
 import { runCli, tempDir, writeStudy } from './helpers.js';
 
-describe('kubetune run', () => {
+describe('kubetune run', { timeout: 120_000 }, () => {
   it('runs a study to completion and records every trial in the results directory', async (t) => {
     const dir = tempDir(t);
     const file = writeStudy(dir, 'complete', { budget: { maxTrials: 5, parallelism: 2 } });

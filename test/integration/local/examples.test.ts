@@ -1,0 +1,32 @@
+/**
+ * Every study in examples/ runs end to end (style.md, "Examples run"), cut to a trial or a few
+ * with --max-trials so the suite stays quick: the quadratic study with its dependency-free
+ * script, and the iris study with the built-in trainer.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { readResults } from '../../../operator/local/results-reader.js';
+import { ROOT, runCli, tempDir } from './helpers.js';
+
+const TRIALS: Record<string, number> = { 'quadratic.yaml': 4, 'iris-mlp.yaml': 1 };
+
+describe('examples/', { timeout: 300_000 }, () => {
+  it('lists a trial budget for every example study here', () => {
+    const studies = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).sort();
+    assert.deepEqual(studies, Object.keys(TRIALS).sort(), 'give each example study a trial count in TRIALS of test/integration/local/examples.test.ts');
+  });
+
+  for (const [example, trials] of Object.entries(TRIALS)) {
+    it(`${example} runs to completion`, async (t) => {
+      const results = join(tempDir(t), 'results');
+      const run = await runCli(['run', `examples/${example}`, '--results-dir', results, '--max-trials', String(trials)]);
+      assert.equal(run.code, 0, run.stderr);
+      const record = readResults(results);
+      assert.equal(record.trials.length, trials);
+      assert.ok(record.trials.every((x) => x.state === 'succeeded' || x.state === 'pruned'), run.stderr);
+      assert.ok(record.trials.some((x) => x.state === 'succeeded' && Number.isFinite(x.value)), 'a trial produced a value');
+    });
+  }
+});

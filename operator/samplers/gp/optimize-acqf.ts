@@ -7,14 +7,15 @@
  * 2. start a local search from the best candidate, from each warm start (the best observed
  *    point), and from candidates drawn by roulette with weights exp(value - max) — good regions
  *    get several starts, but not all of them;
- * 3. each local search alternates, until a full round changes nothing:
+ * 3. each local search cycles through the coordinates until a full cycle changes nothing:
  *    - continuous coordinates: projected L-BFGS on z = x/ℓ (the coordinates divided by their
  *      lengthscales, which makes the acquisition roughly isotropic and the search well
  *      conditioned), then `repair` (snapping relaxed discrete coordinates) and re-scoring;
- *    - each discrete or categorical coordinate in turn: every choice when there are at most
- *      `EXHAUSTIVE_CHOICES`, otherwise the neighbours at ±1, ±2, ±4, … grid positions (a
- *      pattern search that reaches any point of a large grid in a logarithmic number of moves;
- *      Optuna uses a Brent line search over the grid here);
+ *    - each discrete or categorical coordinate in turn, all moves scored in one batch: every
+ *      choice of a grid of at most `EXHAUSTIVE_CHOICES` and of a categorical of at most
+ *      `MAX_CATEGORICAL_MOVES` + 1 values (a random `MAX_CATEGORICAL_MOVES` of a larger one);
+ *      on larger grids the neighbours at ±1, ±2, ±4, … positions (a pattern search that reaches
+ *      any point in a logarithmic number of moves; Optuna uses a Brent line search here);
  * 4. return the local-search results best first, followed by the best remaining candidates —
  *    a ranked list, so a caller that must skip repeats (a discrete space) takes the next.
  *
@@ -54,11 +55,11 @@ export interface OptimizeOptions {
   readonly warmStartCount?: number;
   /** Local searches from candidates (the best one plus roulette picks). Default 10. */
   readonly localSearches?: number;
-  /** Rounds of the alternating local search. Default 10. */
+  /** Most cycles of the local search over all coordinate groups. Default 10. */
   readonly maxRounds?: number;
   /** L-BFGS iterations per continuous phase. Default 30. */
   readonly maxIter?: number;
-  /** Stream for the roulette. */
+  /** Stream for the roulette and the sampled moves of large categoricals. */
   readonly rng: Rng;
 }
 
@@ -69,6 +70,14 @@ export interface ScoredPoint {
 
 /** Grids up to this size are searched exhaustively, coordinate by coordinate. */
 export const EXHAUSTIVE_CHOICES = 16;
+/**
+ * A categorical coordinate with more values tries this many other values per step, drawn at
+ * random: exhaustive moves over hundreds of values in every round of every local search would
+ * dominate the cost, and the screening has already scored every value several times.
+ */
+export const MAX_CATEGORICAL_MOVES = 32;
+/** Smallest gain of the log acquisition that counts as progress of the continuous step. */
+const MIN_GAIN = 1e-6;
 /** Length of the ranked list returned. */
 const RANKED = 32;
 
@@ -131,33 +140,35 @@ export function optimizeAcquisition(problem: AcquisitionProblem, options: Optimi
   });
 }
 
-/** Alternating continuous / coordinate-wise discrete ascent from `x` (modified in place). */
-export function localSearch(problem: AcquisitionProblem, x: Float64Array, value: number, options: Pick<OptimizeOptions, 'maxRounds' | 'maxIter'>): ScoredPoint {
+/**
+ * Cyclic ascent from `x` (modified in place) over the groups [all continuous coordinates, each
+ * discrete or categorical coordinate]. It stops once every group has been searched since the last
+ * improvement (Optuna's rule: "back at the last changed dimension"), or after `maxRounds` cycles.
+ */
+export function localSearch(problem: AcquisitionProblem, x: Float64Array, value: number, options: Pick<OptimizeOptions, 'maxRounds' | 'maxIter' | 'rng'>): ScoredPoint {
   const { dims, lengthscales } = problem;
   const continuous = dims.flatMap((dim, j) => (dim.kind === 'continuous' ? [j] : []));
-  const maxRounds = options.maxRounds ?? 10;
+  // Group -1: the continuous coordinates together; otherwise the index of one discrete coordinate.
+  const groups = [...(continuous.length > 0 ? [-1] : []), ...dims.flatMap((dim, j) => (dim.kind === 'continuous' ? [] : [j]))];
+  const maxSteps = (options.maxRounds ?? 10) * groups.length;
   let f = value;
-  for (let round = 0; round < maxRounds; round++) {
-    let changed = false;
-    if (continuous.length > 0) {
-      const moved = continuousStep(problem, x, f, continuous, lengthscales, options.maxIter ?? 30);
-      if (moved !== undefined) {
-        x.set(moved.x);
-        f = moved.value;
-        changed = true;
-      }
+  let quiet = 0; // groups searched in a row without improvement
+  for (let step = 0; step < maxSteps && quiet < groups.length; step++) {
+    const group = groups[step % groups.length] as number;
+    const dim = dims[group];
+    const moved =
+      group === -1
+        ? continuousStep(problem, x, f, continuous, lengthscales, options.maxIter ?? 30)
+        : dim !== undefined && dim.kind !== 'continuous'
+          ? discreteStep(problem, x, f, group, dim, options.rng)
+          : undefined;
+    if (moved !== undefined) {
+      x.set(moved.x);
+      f = moved.value;
+      quiet = 1; // this group just moved; the others must be searched again
+    } else {
+      quiet++;
     }
-    for (let j = 0; j < dims.length; j++) {
-      const dim = dims[j] as DimKind;
-      if (dim.kind === 'continuous') continue;
-      const moved = discreteStep(problem, x, f, j, dim);
-      if (moved !== undefined) {
-        x.set(moved.x);
-        f = moved.value;
-        changed = true;
-      }
-    }
-    if (!changed) break;
   }
   return { x, value: f };
 }
@@ -187,32 +198,40 @@ function continuousStep(problem: AcquisitionProblem, x: Float64Array, f: number,
   for (let k = 0; k < m; k++) trial[cont[k] as number] = Math.min(1, Math.max(0, (result.x[k] as number) * (ls[cont[k] as number] as number)));
   problem.repair(trial);
   const v = problem.value(trial, 0);
-  return v > f ? { x: trial, value: v } : undefined;
+  // A gain below MIN_GAIN (log units: a relative change of the acquisition) is convergence, not
+  // progress; counting it would keep every local search going for all its rounds.
+  return v > f + MIN_GAIN ? { x: trial, value: v } : undefined;
 }
 
-function discreteStep(problem: AcquisitionProblem, x: Float64Array, f: number, j: number, dim: { readonly choices: Float64Array; readonly kind: string }): ScoredPoint | undefined {
+function discreteStep(problem: AcquisitionProblem, x: Float64Array, f: number, j: number, dim: { readonly choices: Float64Array; readonly kind: string }, rng: Rng): ScoredPoint | undefined {
   const { choices } = dim;
   if (choices.length <= 1) return undefined;
   let current = 0;
   for (let c = 1; c < choices.length; c++) {
     if (Math.abs((choices[c] as number) - (x[j] as number)) < Math.abs((choices[current] as number) - (x[j] as number))) current = c;
   }
-  const tries: number[] = [];
+  let tries: number[] = [];
   if (choices.length <= EXHAUSTIVE_CHOICES || dim.kind === 'categorical') {
     for (let c = 0; c < choices.length; c++) if (c !== current) tries.push(c);
+    if (tries.length > MAX_CATEGORICAL_MOVES) tries = rng.shuffle(tries).slice(0, MAX_CATEGORICAL_MOVES);
   } else {
     for (let step = 1; step < choices.length; step *= 2) {
       if (current - step >= 0) tries.push(current - step);
       if (current + step < choices.length) tries.push(current + step);
     }
   }
-  let best: ScoredPoint | undefined;
-  for (const c of tries) {
-    const y = Float64Array.from(x);
-    y[j] = choices[c] as number;
-    problem.repair(y);
-    const v = problem.value(y, 0);
-    if (v > (best?.value ?? f)) best = { x: y, value: v };
-  }
-  return best;
+  // Score every move at once (the batched prediction is several times faster than one by one).
+  const d = x.length;
+  const moves = new Float64Array(tries.length * d);
+  tries.forEach((c, t) => {
+    moves.set(x, t * d);
+    moves[t * d + j] = choices[c] as number;
+    const row = moves.subarray(t * d, t * d + d);
+    problem.repair(row);
+  });
+  const values = new Float64Array(tries.length);
+  problem.valueBatch(moves, tries.length, values);
+  let best = -1;
+  for (let t = 0; t < tries.length; t++) if ((values[t] as number) > (best < 0 ? f : (values[best] as number))) best = t;
+  return best < 0 ? undefined : { x: moves.slice(best * d, best * d + d), value: values[best] as number };
 }

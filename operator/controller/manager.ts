@@ -66,6 +66,11 @@ export interface ManagerOptions {
   /** Informer resync period (default 10 min): a periodic second look at every study. */
   resyncMs?: number;
   clock?: Clock;
+  /**
+   * Stands in for the StudyReconciler (unit tests of the outcome switch); the real one, built
+   * over the caches and the cluster API, when absent.
+   */
+  reconciler?: Pick<StudyReconciler, 'reconcile'>;
 }
 
 /** How the manager ended: 0 after `shutdown()`, 1 when the lease was lost or a watch could not start. */
@@ -132,7 +137,7 @@ export class Manager {
   readonly api: ClusterApi;
   private readonly log: Logger;
   private readonly clock: Clock;
-  private readonly reconciler: StudyReconciler;
+  private readonly reconciler: Pick<StudyReconciler, 'reconcile'>;
   private readonly followers: LogFollowers;
   private readonly studies = new Map<string, Informer<StudyObject>>();
   private readonly informers: Informer<KubernetesObject>[] = [];
@@ -163,7 +168,7 @@ export class Manager {
       podsOf: (ns, study) => this.pods.of(ns, study),
       historyOf: (ns, study) => this.history.of(ns, study),
     };
-    this.reconciler = new StudyReconciler({
+    this.reconciler = options.reconciler ?? new StudyReconciler({
       caches,
       api: this.api,
       writes: new LocalWrites(),

@@ -20,7 +20,7 @@
  * after the grace period) and marks them interrupted (RunnerStopped), to be re-run on resume.
  * `forceStop()` (a second Ctrl-C) kills them at once and records the same.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { CompiledStudy } from '../engine/compile.js';
 import { decide } from '../engine/decide.js';
 import { judgeOutcome } from '../engine/outcome.js';
@@ -206,7 +206,10 @@ export class LocalRunner {
   }
 
   private startAttempt(t: LocalTrial): void {
-    const attempt = t.attempt + 1;
+    // A runner that died between spawning an attempt and logging it left a folder but no
+    // event: skip such folders so a stray process never shares files with the new attempt.
+    let attempt = t.attempt + 1;
+    while (existsSync(attemptPaths(this.options.resultsDir, t.index, attempt).dir)) attempt += 1;
     const paths = attemptPaths(this.options.resultsDir, t.index, attempt);
     mkdirSync(paths.outputDir, { recursive: true });
     writeFileSync(paths.paramsFile, `${JSON.stringify(t.params, null, 2)}\n`);

@@ -3,7 +3,7 @@
 // exits 0, releasing the Lease.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clusterOrSkip, testNamespace, type Obj } from '../../cluster/testing.js';
+import { clusterOrSkip, testNamespace, waitFor, type Obj } from '../../cluster/testing.js';
 import {
   applyCrd, finished, historyRecords, httpGet, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy,
 } from './harness.js';
@@ -54,4 +54,37 @@ test('the operator runs a study of instant trials to Completed under its own Ser
   assert.equal(code, 0);
   const lease = await rest.get(`/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/kubetune-operator`);
   assert.equal(lease.spec.holderIdentity ?? '', '', `the Lease was released on shutdown: ${JSON.stringify(op.logs.slice(-8))}`);
+});
+
+test('a standby is Ready without reconciling; a leader that loses its Lease stops and exits 1', async (t) => {
+  const c = await clusterOrSkip(t);
+  if (!c) return;
+  const ns = await testNamespace(t, c, 'op-lease');
+  const rest = c.rest();
+  t.after(() => rest.close());
+  await applyCrd(c);
+  const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
+  const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/kubetune-operator`;
+
+  const a = startOperator(t, kubeconfig, ns);
+  const aAddress = await a.address();
+  const leaseOfA = await waitFor('a to hold the Lease', async () => {
+    const lease = await rest.find(leasePath);
+    return lease?.spec?.holderIdentity ? lease : undefined;
+  });
+  const b = startOperator(t, kubeconfig, ns);
+  const bAddress = await b.address();
+  await waitFor('b Ready as a standby', async () => ((await httpGet(bAddress, '/readyz')).body.includes('standby') ? true : undefined));
+  assert.match((await httpGet(aAddress, '/readyz')).body, /leader/);
+  assert.match((await httpGet(bAddress, '/metrics')).body, /kubetune_leader 0/);
+
+  // Someone else takes the Lease (as a partitioned leader would find on return): a cannot
+  // renew, gives up after its renew deadline and exits 1 rather than reconcile without it.
+  await rest.mergePatch(leasePath, { spec: { holderIdentity: 'someone-else', leaseDurationSeconds: 3600, renewTime: new Date().toISOString().replace('Z', '000Z') } });
+  assert.equal(await a.exited, 1);
+  assert.ok(a.logs.some((l) => l.level === 'error' && String(l.message).includes('lost the leader lease')));
+  // b keeps waiting: the Lease is someone else's for an hour.
+  assert.equal((await httpGet(bAddress, '/readyz')).status, 200);
+  assert.match((await httpGet(bAddress, '/metrics')).body, /kubetune_leader 0/);
+  t.diagnostic(`a held the Lease as ${leaseOfA.spec.holderIdentity}`);
 });

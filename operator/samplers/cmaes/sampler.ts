@@ -23,14 +23,15 @@
  * - Conditional parameters: every coordinate is sampled, inactive ones are simply not used by the
  *   trial; they carry no selection pressure and drift harmlessly.
  *
- * **No state between calls.** Each call replays the CMA-ES run from the history (`replay.ts`):
- * every trial is matched to the generation that drew it, generation g is updated with the first
- * λ trials of g that succeeded (failures skipped; a still-running earlier trial delays the update
- * until it finishes), and the new trial is drawn from the newest distribution with an rng keyed by
- * `(seed, generation, trial index, attempt)`. Parallel trials thus get distinct draws, and a
- * restarted operator replays the same decisions. A replay of the unchanged history prefix is
- * cached. Pruned trials count as failed. No restarts (IPOP/BIPOP): on a long budget the
- * distribution can converge and then only refine around one optimum.
+ * **No state between calls.** Each call replays the CMA-ES run from the history (`replay.ts`).
+ * Generation g is updated as soon as λ of its trials have succeeded (the first λ in index order;
+ * failed, pruned and NaN trials are skipped and replaced by further draws; trials of g still
+ * running then are not waited for, and not used when they finish, as in Optuna), and the new trial
+ * is drawn from the newest distribution with an rng keyed by `(seed, generation, trial index,
+ * attempt)`. Parallel trials thus get distinct draws, and a restarted operator replays the same
+ * decisions: the replay recognises which distribution drew each trial by drawing it again. A
+ * replay of the unchanged history prefix is cached. No restarts (IPOP/BIPOP): on a long budget
+ * the distribution can converge and then only refine around one optimum.
  *
  * ```yaml
  * algorithm:
@@ -98,8 +99,7 @@ export class CmaEsSampler implements Sampler {
 
   suggest(space: SearchSpace, history: readonly TrialRecord[], ctx: SampleContext): Suggestion {
     const replayer = this.replayer(space, ctx);
-    const { states } = replayer.replayer.run(history.filter((t) => t.index < ctx.index));
-    const state = states[states.length - 1]!;
+    const state = replayer.replayer.run(history.filter((t) => t.index < ctx.index)).next;
     return avoidDuplicates(space, history, ctx, (attempt) => replayer.cfg.cube.decode(drawFor(replayer.cfg, state, ctx.index, attempt).u));
   }
 

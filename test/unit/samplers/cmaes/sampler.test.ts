@@ -34,7 +34,7 @@ const distance = (mean: Float64Array, target: Float64Array) => Math.hypot(...Arr
  * a seeded random order, and a fraction `failRate` of the trials fail. Records, for each trial,
  * the generation the sampler drew it from.
  */
-function runAsync(sampler: CmaEsSampler, space: SearchSpace, n: number, parallel: number, failRate: number, seed: number, objective: (p: Params) => number) {
+function runAsync(sampler: CmaEsSampler, space: SearchSpace, n: number, parallel: number, failRate: number, seed: number, objective: (p: Params) => number, record = true) {
   const history: TrialRecord[] = [];
   const drawnFrom: number[] = [];
   const world = new Rng(seed, 'world');
@@ -45,7 +45,7 @@ function runAsync(sampler: CmaEsSampler, space: SearchSpace, n: number, parallel
       const t = history[j] as TrialRecord;
       history[j] = world.next() < failRate ? { ...t, state: 'failed' } : { ...t, state: 'succeeded', value: objective(t.params) };
     }
-    drawnFrom.push(sampler.replay(space, history, { index: i, seed, goal: 'minimize' }).states.length - 1);
+    if (record) drawnFrom.push(sampler.replay(space, history, { index: i, seed, goal: 'minimize' }).next.generation);
     const s = suggestAt(sampler, space, history, i, seed);
     assert.ok('params' in s);
     history.push({ index: i, params: s.params, state: 'running' });
@@ -140,11 +140,20 @@ describe('cmaes sampler', () => {
   });
 
   it('recognises, from its parameters alone, the generation each trial was drawn from', () => {
+    // Six workers finishing in random order, so updates regularly happen while earlier trials of
+    // the generation still run, and those trials finish later.
     const sampler = new CmaEsSampler();
     const { history, drawnFrom } = runAsync(sampler, quadSpace, 200, 6, 0.15, 12, quad);
     const { tags, states } = new CmaEsSampler().replay(quadSpace, history, { index: history.length, seed: 12, goal: 'minimize' });
     assert.deepEqual(tags, drawnFrom);
-    assert.ok(states.length >= 8, `${states.length} generations`);
+    assert.ok(states.length >= 12, `${states.length} generations`);
+  });
+
+  it('keeps learning with more parallel trials than λ, at the cost of unused trials', () => {
+    const { history } = runAsync(new CmaEsSampler(), quadSpace, 96, 12, 0, 22, quad, false);
+    const { states } = new CmaEsSampler().replay(quadSpace, history, { index: history.length, seed: 22, goal: 'minimize' });
+    assert.ok(states.length >= 4, `${states.length} generations`);
+    assert.ok(distance(states.at(-1)!.mean, optimum) < distance(states[0]!.mean, optimum) / 2);
   });
 
   it('gives parallel trials of one generation distinct configurations', () => {
@@ -167,8 +176,8 @@ describe('cmaes sampler', () => {
         history.push({ index: i, params: s.params, state, value: i % 7 === 0 ? Number.NaN : quad(s.params) });
       }
       const successes = history.filter((t) => t.state === 'succeeded' && !Number.isNaN(t.value)).length;
-      const { states } = sampler.replay(quadSpace, history, { index: 100, seed: 14, goal: 'minimize' });
-      assert.equal(states.length - 1, Math.floor(successes / lambda));
+      const { next } = sampler.replay(quadSpace, history, { index: 100, seed: 14, goal: 'minimize' });
+      assert.equal(next.generation, Math.floor(successes / lambda));
     });
 
     it('does not wait for trials drawn beyond the first λ successes of a generation', () => {
@@ -176,22 +185,25 @@ describe('cmaes sampler', () => {
       const history: TrialRecord[] = [];
       askParallel(sampler, quadSpace, history, lambda + 3, 15);
       const done = history.map((t, i): TrialRecord => (i < lambda ? { ...t, state: 'succeeded', value: quad(t.params) } : t));
-      assert.equal(sampler.replay(quadSpace, done, { index: done.length, seed: 15, goal: 'minimize' }).states.length, 2);
+      assert.equal(sampler.replay(quadSpace, done, { index: done.length, seed: 15, goal: 'minimize' }).next.generation, 1);
     });
 
-    it('holds the update for an earlier running trial but keeps suggesting, then updates once it ends', () => {
+    it('updates once λ trials succeeded while an earlier one still runs, and still recognises the update after it finishes', () => {
       const sampler = new CmaEsSampler();
       const history: TrialRecord[] = [];
       askParallel(sampler, quadSpace, history, lambda + 4, 16);
-      // Trial 0 is a straggler; every other trial of generation 0 succeeded.
-      const waiting = history.map((t, i): TrialRecord => (i === 0 ? t : { ...t, state: 'succeeded', value: quad(t.params) }));
-      assert.equal(sampler.replay(quadSpace, waiting, { index: waiting.length, seed: 16, goal: 'minimize' }).states.length, 1);
+      // Trials 0 and 2 are stragglers; the others of generation 0 succeeded.
+      const slow = new Set([0, 2]);
+      const waiting = history.map((t, i): TrialRecord => (slow.has(i) ? t : { ...t, state: 'succeeded', value: quad(t.params) }));
+      assert.equal(sampler.replay(quadSpace, waiting, { index: waiting.length, seed: 16, goal: 'minimize' }).next.generation, 1);
       const more = askParallel(sampler, quadSpace, waiting, 4, 16);
       assert.equal(new Set(more.map(paramsKey)).size, 4);
-      const ended = waiting.map((t, i): TrialRecord => (i === 0 ? { ...t, state: 'failed' } : t));
-      const { states, tags } = sampler.replay(quadSpace, ended, { index: ended.length, seed: 16, goal: 'minimize' });
+      // The stragglers succeed after all: the first λ successes in index order are now another set,
+      // yet a fresh replay still finds the update the four new trials were drawn from.
+      const ended = waiting.map((t, i): TrialRecord => (slow.has(i) ? { ...t, state: 'succeeded', value: quad(t.params) } : t));
+      const { states, tags } = new CmaEsSampler().replay(quadSpace, ended, { index: ended.length, seed: 16, goal: 'minimize' });
       assert.equal(states.length, 2);
-      assert.deepEqual(tags, ended.map(() => 0), 'all drawn from generation 0');
+      assert.deepEqual(tags, ended.map((_, i) => (i < lambda + 4 ? 0 : 1)));
     });
 
     it('leaves trials planned by another sampler out of the updates', () => {
@@ -203,9 +215,9 @@ describe('cmaes sampler', () => {
         assert.ok('params' in s);
         history.push({ index: i, params: s.params, state: 'succeeded', value: quad(s.params) });
       }
-      const { tags, states } = sampler.replay(quadSpace, history, { index: 40, seed: 17, goal: 'minimize' });
+      const { tags, next } = sampler.replay(quadSpace, history, { index: 40, seed: 17, goal: 'minimize' });
       assert.deepEqual(tags.slice(0, 5), [-1, -1, -1, -1, -1]);
-      assert.equal(states.length - 1, Math.floor(35 / lambda));
+      assert.equal(next.generation, Math.floor(35 / lambda));
     });
   });
 

@@ -94,7 +94,7 @@ function stopOrders(study: CompiledStudy, trials: readonly EngineTrial[], now: n
         timedOut.add(t.index);
       }
     } else if (t.state === 'pending') {
-      if (budget.pendingTimeoutMs !== undefined && now - t.createdAt >= budget.pendingTimeoutMs) {
+      if (budget.pendingTimeoutMs !== undefined && now - (t.queuedAt ?? t.createdAt) >= budget.pendingTimeoutMs) {
         stop.push({ index: t.index, reason: 'PendingTimeout' });
       }
     }

@@ -26,6 +26,11 @@ export interface EngineTrial {
   readonly reason?: string;
   readonly message?: string;
   readonly createdAt: number;
+  /**
+   * When the trial last became pending, if later than its creation: a trial whose attempt was
+   * interrupted (a restarted local runner) waits anew. `pendingTimeout` counts from here.
+   */
+  readonly queuedAt?: number;
   readonly startedAt?: number;
   readonly finishedAt?: number;
 }

@@ -114,6 +114,7 @@ export class ResultsFold {
         if (t === undefined || t.attempt !== e.attempt) break;
         this.closed.add(`${e.index}/${e.attempt}`);
         t.state = 'pending';
+        t.queuedAt = time;
         t.reports = [];
         delete t.startedAt;
         break;

@@ -297,7 +297,7 @@ export class LocalRunner {
     if (budget.timeoutMs !== undefined) deadlines.push(startedAt + budget.timeoutMs);
     for (const t of this.fold.record.trials) {
       if (t.state === 'running' && budget.trialTimeoutMs !== undefined && t.startedAt !== undefined) deadlines.push(t.startedAt + budget.trialTimeoutMs);
-      if (t.state === 'pending' && budget.pendingTimeoutMs !== undefined) deadlines.push(t.createdAt + budget.pendingTimeoutMs);
+      if (t.state === 'pending' && budget.pendingTimeoutMs !== undefined) deadlines.push((t.queuedAt ?? t.createdAt) + budget.pendingTimeoutMs);
     }
     const future = deadlines.filter((d) => d > now);
     return future.length === 0 ? undefined : Math.min(...future);

@@ -117,6 +117,13 @@ describe('decide', () => {
     assert.deepEqual(decide(study, { trials }, 30_000).stop, [{ index: 0, reason: 'PendingTimeout' }]);
   });
 
+  it('counts pendingTimeout from when a re-queued trial became pending again, not from its creation', () => {
+    const study = makeStudy({ budget: { maxTrials: 10, pendingTimeout: '30s' } });
+    const trials = [trial(0, { state: 'pending', createdAt: 0, queuedAt: 100_000, startedAt: undefined })];
+    assert.deepEqual(decide(study, { trials }, 120_000).stop, []);
+    assert.deepEqual(decide(study, { trials }, 130_000).stop, [{ index: 0, reason: 'PendingTimeout' }]);
+  });
+
   it('launches nothing while suspended, and does not finish', () => {
     const study = makeStudy({ suspend: true, budget: { maxTrials: 10 } });
     const d = decide(study, { trials: [trial(0)] }, 0);

@@ -44,6 +44,7 @@ describe('the results event log', () => {
       { type: 'trial-finished', time: at(4), index: 0, attempt: 1, state: 'failed', metrics: {}, exitCode: 1, signal: null }, // late, stale: ignored
     ]);
     assert.deepEqual([record.trials[0]?.state, record.trials[0]?.reports.length, record.trials[0]?.startedAt], ['pending', 0, undefined]);
+    assert.equal(record.trials[0]?.queuedAt, Date.parse(at(3)), 'waits anew from the interruption');
     const resumed = foldEvents([created(0, 0), started(0, 1, 1), { type: 'trial-interrupted', time: at(3), index: 0, attempt: 1, reason: 'RunnerDied' }, started(0, 2, 5), report(0, 2, 6, 0.1), finished(0, 2, 7, 0.1)]);
     assert.deepEqual([resumed.trials[0]?.state, resumed.trials[0]?.attempt, resumed.trials[0]?.reports.length], ['succeeded', 2, 1]);
   });

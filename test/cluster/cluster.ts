@@ -82,14 +82,7 @@ export function connectCluster(info: ClusterInfo): ClusterHandle {
     },
     async startKubelet(nodes, images) {
       const workDir = mkdtempSync('/dev/shm/kubetune-kubelet-');
-      registerStateDir(workDir);
-      const kubelet = new ProcessKubelet({ connection: conn, nodes, tls: info.kubeletTls, workDir, images: images ?? [] });
-      const stop = kubelet.stop.bind(kubelet);
-      kubelet.stop = async () => {
-        await stop();
-        rmSync(workDir, { recursive: true, force: true });
-        forgetStateDir(workDir);
-      };
+      const kubelet = new ProcessKubelet({ connection: conn, nodes, tls: info.kubeletTls, workDir, images: images ?? [], removeWorkDirOnStop: true });
       await kubelet.start();
       return kubelet;
     },

@@ -138,6 +138,8 @@ export class GroupProcess {
   readonly child: ChildProcess;
   readonly pid: number;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Set when the command could not be started at all (ENOENT, EACCES). */
+  spawnError: Error | undefined;
   private exitedFlag = false;
 
   constructor(command: string, args: readonly string[], opts: SpawnOptions = {}) {
@@ -172,8 +174,6 @@ export class GroupProcess {
       writeRegistry();
     }
   }
-
-  spawnError: Error | undefined;
 
   get running(): boolean {
     return !this.exitedFlag;

@@ -15,6 +15,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, Rest, type Connection, type Obj } from '../rest.js';
+import { forgetStateDir, registerStateDir } from '../processes.js';
 import { freePort } from '../util.js';
 import { defaultImageRules, type ImageRule } from './images.js';
 import { startLogServer, type TlsFiles } from './log-server.js';
@@ -32,6 +33,11 @@ export interface KubeletOptions {
   images?: ImageRule[];
   /** Delete the Node objects on stop (default true). */
   deleteNodesOnStop?: boolean;
+  /**
+   * Remove `workDir` itself on stop (it was made for this kubelet alone); it is also listed for
+   * the orphan sweep (processes.ts) in case this process dies first.
+   */
+  removeWorkDirOnStop?: boolean;
   log?: (msg: string) => void;
 }
 
@@ -39,7 +45,7 @@ const HOST_IP = '127.0.0.1';
 
 export class ProcessKubelet {
   private readonly rest: Rest;
-  private readonly agents: NodeAgent[];
+  private readonly agents: NodeAgent[] = [];
   private readonly workers = new Map<string, PodWorker>(); // by uid
   private readonly stopping = new AbortController();
   private server: Server | undefined;
@@ -50,12 +56,12 @@ export class ProcessKubelet {
   constructor(private readonly opts: KubeletOptions) {
     this.rest = new Rest(opts.connection);
     this.log = opts.log ?? ((m) => process.stderr.write(`[process-kubelet] ${m}\n`));
-    this.agents = [];
   }
 
   /** Registers the nodes, starts the watches and the log server; resolves when pods can land. */
   async start(): Promise<void> {
     mkdirSync(join(this.opts.workDir, 'pods'), { recursive: true });
+    if (this.opts.removeWorkDirOnStop) registerStateDir(this.opts.workDir);
     this.port = await freePort();
     this.server = await startLogServer(this.opts.tls, this, this.port);
     for (const spec of this.opts.nodes) {
@@ -174,6 +180,11 @@ export class ProcessKubelet {
     this.server?.closeAllConnections(); // log follows and the apiserver's keep-alive sockets
     await closed;
     this.rest.close();
-    rmSync(join(this.opts.workDir, 'pods'), { recursive: true, force: true });
+    if (this.opts.removeWorkDirOnStop) {
+      rmSync(this.opts.workDir, { recursive: true, force: true });
+      forgetStateDir(this.opts.workDir);
+    } else {
+      rmSync(join(this.opts.workDir, 'pods'), { recursive: true, force: true });
+    }
   }
 }

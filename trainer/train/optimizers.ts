@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParams } from '../config/params.js';
+import { FusedAdam } from './fused-adam.js';
 
 export function buildOptimizer(p: HyperParams): tf.Optimizer {
   const lr = p.learning_rate;
@@ -13,7 +14,8 @@ export function buildOptimizer(p: HyperParams): tf.Optimizer {
       // Nesterov is a variant of momentum; with momentum 0 it changes nothing, as in Keras.
       return p.momentum > 0 ? tf.train.momentum(lr, p.momentum, p.nesterov) : tf.train.sgd(lr);
     case 'adam':
-      return tf.train.adam(lr, p.beta1, p.beta2, p.epsilon);
+      // tf.train.adam's arithmetic in one kernel per variable (fused-adam.ts says why).
+      return new FusedAdam(lr, p.beta1, p.beta2, p.epsilon);
     case 'rmsprop':
       return tf.train.rmsprop(lr, p.rho, p.momentum, p.epsilon);
     case 'adagrad':

@@ -26,6 +26,7 @@ import { decide } from '../engine/decide.js';
 import { judgeOutcome } from '../engine/outcome.js';
 import type { Finish, StopOrder } from '../engine/types.js';
 import { changedSections, fingerprintOf } from './fingerprint.js';
+import { type GpuPool, planGpus } from './gpus.js';
 import { killLeftoverAttempt } from './orphans.js';
 import { activeTimeMs, foldEvents, type LocalTrial, readEvents, ResultsFold, type StudyRecord } from './results-reader.js';
 import { attemptPaths, encodeNumber, encodeNumbers, FORMAT_VERSION, type ResultEvent } from './results-format.js';
@@ -50,6 +51,8 @@ export interface RunnerOptions {
   resultsDir: string;
   /** Called for every event, after it is written to the log. */
   onEvent?: (event: ResultEvent, runner: LocalRunner) => void;
+  /** Things the person running the study should know (e.g. how GPUs are shared out). */
+  onNote?: (text: string) => void;
   /** Time between SIGTERM and SIGKILL when stopping a trial. */
   graceMs?: number;
   /** The environment trials inherit (default: this process's). */
@@ -84,6 +87,7 @@ export class LocalRunner {
   private readonly now: () => number;
   private readonly graceMs: number;
   private stopRequested = false;
+  private gpus: GpuPool | undefined;
   private wakeUp: (() => void) | undefined;
   private woken = false;
 
@@ -109,6 +113,9 @@ export class LocalRunner {
 
   async run(): Promise<RunResult> {
     checkRunnableLocally(this.study.spec);
+    const gpuPlan = planGpus(this.study.spec, this.options.baseEnv ?? process.env);
+    this.gpus = gpuPlan.pool;
+    if (gpuPlan.note !== undefined) this.options.onNote?.(gpuPlan.note);
     this.writer = ResultsWriter.open(this.options.resultsDir); // takes the lock before reading
     try {
       const { events } = readEvents(this.options.resultsDir);
@@ -201,11 +208,14 @@ export class LocalRunner {
   private startPendingTrials(): void {
     for (const t of this.fold.record.trials) {
       if (this.running.size >= this.study.spec.budget.parallelism) return;
-      if (t.state === 'pending' && !this.running.has(t.index)) this.startAttempt(t);
+      if (t.state !== 'pending' || this.running.has(t.index)) continue;
+      const gpus = this.gpus?.acquire(t.index);
+      if (this.gpus !== undefined && gpus === undefined) return; // waits for a GPU, like an unschedulable pod
+      this.startAttempt(t, gpus);
     }
   }
 
-  private startAttempt(t: LocalTrial): void {
+  private startAttempt(t: LocalTrial, gpus: string[] | undefined): void {
     // A runner that died between spawning an attempt and logging it left a folder but no
     // event: skip such folders so a stray process never shares files with the new attempt.
     let attempt = t.attempt + 1;
@@ -215,6 +225,7 @@ export class LocalRunner {
     writeFileSync(paths.paramsFile, `${JSON.stringify(t.params, null, 2)}\n`);
     const cmd = renderLocalCommand(this.study.spec, this.options.studyDir, paths.dir);
     const env = renderTrialEnv(this.options.baseEnv ?? process.env, cmd.env, { study: this.study.spec.name, index: t.index, seed: t.seed, params: t.params }, paths);
+    if (gpus !== undefined) env.CUDA_VISIBLE_DEVICES = gpus.join(',');
     const proc = new TrialProcess({
       file: cmd.file, args: cmd.args, cwd: cmd.cwd, env,
       stdoutLog: paths.stdoutLog, stderrLog: paths.stderrLog, resultFile: paths.resultFile,
@@ -233,6 +244,7 @@ export class LocalRunner {
   private attemptEnded(index: number, run: RunningAttempt, end: ProcessEnd): void {
     if (this.running.get(index) !== run) return; // already recorded (forceStop)
     this.running.delete(index);
+    this.gpus?.release(index);
     if (run.interrupting) {
       this.record({ type: 'trial-interrupted', time: this.iso(), index, attempt: run.attempt, reason: 'RunnerStopped' });
     } else {

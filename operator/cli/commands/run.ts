@@ -66,6 +66,7 @@ export default async function run(args: string[], options: Record<string, unknow
   const died: number[] = [];
   const runner = new LocalRunner({
     study, studyFileText: loaded.text, studyDir: dirname(resolve(file)), resultsDir, graceMs: grace * 1000,
+    onNote: (text) => view.note(text),
     onEvent: (e: ResultEvent, r) => {
       json?.event(e);
       if (e.type === 'trial-interrupted' && e.reason === 'RunnerDied') died.push(e.index);

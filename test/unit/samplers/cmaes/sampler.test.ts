@@ -221,6 +221,34 @@ describe('cmaes sampler', () => {
     });
   });
 
+  it('maximising −f makes exactly the choices that minimising f does', () => {
+    const run = (goal: 'minimize' | 'maximize') => {
+      const sampler = new CmaEsSampler();
+      const history: TrialRecord[] = [];
+      for (let i = 0; i < 40; i++) {
+        const s = suggestAt(sampler, quadSpace, history, i, 23, goal);
+        assert.ok('params' in s);
+        history.push({ index: i, params: s.params, state: 'succeeded', value: goal === 'minimize' ? quad(s.params) : -quad(s.params) });
+      }
+      return history.map((t) => t.params);
+    };
+    assert.deepEqual(run('maximize'), run('minimize'));
+  });
+
+  it('searches nothing, and stays legal, when no coordinate is searched', () => {
+    const flat = SearchSpace.parse([
+      { name: 'opt', type: 'categorical', values: ['sgd', 'adam', 'rmsprop'] },
+      { name: 'one', type: 'categorical', values: [3] },
+    ]);
+    const sampler = new CmaEsSampler({ categorical: 'random' });
+    assert.equal(sampler.config(flat, { seed: 0, goal: 'minimize' }).constants, undefined);
+    const history = runSequential(sampler, flat, 3, () => 0, 24);
+    assert.equal(history.length, 3);
+    assert.equal(new Set(history.map((t) => t.params.opt)).size, 3);
+    assert.ok(history.every((t) => t.params.one === 3));
+    assert.ok('exhausted' in suggestAt(sampler, flat, history, 3, 24));
+  });
+
   describe('categorical parameters', () => {
     const space = SearchSpace.parse([
       { name: 'x', type: 'float', min: 0, max: 1 },

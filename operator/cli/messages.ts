@@ -2,6 +2,7 @@
  * What the CLI says, kept apart from what it does (style.md, "Machine output apart from human
  * output"): every sentence a person reads comes from here.
  */
+import { isAbsolute, relative } from 'node:path';
 import { formatDuration } from '../api/duration.js';
 import type { ResolvedSpec } from '../api/types.js';
 import type { Params } from '../space/types.js';
@@ -9,6 +10,12 @@ import type { LocalTrial } from '../local/results-reader.js';
 import type { RunResult } from '../local/runner.js';
 import { bestTrial } from '../engine/objective.js';
 import { countTrials } from '../engine/summary.js';
+
+/** A path as short as it can be said from the current directory. */
+function relativeOrAbsolute(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
 
 export function formatNumber(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -86,5 +93,6 @@ export function endMessage(result: RunResult, spec: ResolvedSpec, resultsDir: st
   for (const t of trials) if (t.state === 'failed') reasons.set(t.reason ?? 'Unknown', (reasons.get(t.reason ?? 'Unknown') ?? 0) + 1);
   if (reasons.size > 0) lines.push(`failures: ${[...reasons].map(([r, n]) => `${r} ×${n}`).join(', ')} (logs under ${resultsDir}/trials/<index>/)`);
   lines.push(`results: ${resultsDir}`);
+  if (c.finished > 0) lines.push(`report:  kubetune report ${relativeOrAbsolute(resultsDir)}`);
   return lines.join('\n');
 }

@@ -123,6 +123,7 @@ export class LocalRunner {
       const fingerprint = fingerprintOf(this.study.spec);
       if (previous.fingerprint !== undefined) {
         const changed = changedSections(previous.fingerprint, fingerprint);
+        if (previous.study !== undefined && previous.study !== this.study.spec.name) changed.unshift('name');
         if (changed.length > 0) throw new StudyChangedError(this.options.resultsDir, changed);
       }
       this.writer.saveStudyFile(this.options.studyFileText);

@@ -74,8 +74,8 @@ export interface CmaEsOptions {
 }
 
 /** Validates `algorithm.settings` for `cmaes`; bad values are a `SpecError` naming each field. */
-export function parseCmaEsSettings(settings: Record<string, unknown>): CmaEsOptions {
-  const r = new SettingsReader('cmaes', settings);
+export function parseCmaEsSettings(settings: Record<string, unknown> = {}, basePath = '/algorithm/settings'): CmaEsOptions {
+  const r = new SettingsReader('cmaes', settings, basePath);
   const options: CmaEsOptions = {};
   const populationSize = r.number('populationSize', 2, 10_000, { integer: true });
   const sigma0 = r.number('sigma0', 0, 1, { openMin: true });

@@ -1,10 +1,12 @@
 /**
  * Reading a sampler's `algorithm.settings` object with every problem reported at once, each as a
- * `SpecError` issue on `/algorithm/settings/<field>` that quotes the bad value (style.md, "Errors
+ * `SpecError` issue on `<basePath>/<field>` (`/algorithm/settings/<field>` by default, the
+ * convention of every sampler's settings parser) with code `bad_setting` or `unknown_setting`
+ * and a message that quotes the bad value (style.md, "Errors
  * name the field and the value"). Unknown fields are errors too: a typo such as `popSize` would
  * otherwise be silently ignored. Shared by the `cmaes` and `evolution` samplers.
  */
-import { type Issue, SpecError } from '../../api/issues.js';
+import { type Issue, joinPath, SpecError } from '../../api/issues.js';
 
 export class SettingsReader {
   private readonly issues: Issue[] = [];
@@ -13,6 +15,7 @@ export class SettingsReader {
   constructor(
     private readonly sampler: string,
     private readonly settings: Record<string, unknown>,
+    private readonly basePath = '/algorithm/settings',
   ) {}
 
   /** A number in `[min, max]` (each end open when `open` says so), or `undefined` when absent. */
@@ -30,7 +33,7 @@ export class SettingsReader {
       (opts.openMax ? value < max : value <= max);
     if (!ok) {
       const what = opts.integer ? 'an integer' : 'a number';
-      this.fail(field, 'out_of_range', `${this.sampler} setting ${field} must be ${what} in ${lo}${min}, ${max}${hi}, got ${JSON.stringify(value)}`);
+      this.fail(field, `${this.sampler} setting ${field} must be ${what} in ${lo}${min}, ${max}${hi}, got ${JSON.stringify(value)}`);
       return undefined;
     }
     return value as number;
@@ -42,15 +45,15 @@ export class SettingsReader {
     const value = this.settings[field];
     if (value === undefined) return undefined;
     if (typeof value !== 'string' || !choices.includes(value as T)) {
-      this.fail(field, 'invalid_choice', `${this.sampler} setting ${field} must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, got ${JSON.stringify(value)}`);
+      this.fail(field, `${this.sampler} setting ${field} must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, got ${JSON.stringify(value)}`);
       return undefined;
     }
     return value as T;
   }
 
-  /** Records a problem found by a cross-field rule. */
-  fail(field: string, code: string, message: string): void {
-    this.issues.push({ code, path: `/algorithm/settings/${field}`, message });
+  /** Records a bad value of `field` (also for rules across fields). */
+  fail(field: string, message: string): void {
+    this.issues.push({ code: 'bad_setting', path: joinPath(this.basePath, field), message });
   }
 
   /** Throws a `SpecError` listing every problem, unknown fields included; returns when all is well. */
@@ -59,7 +62,7 @@ export class SettingsReader {
       if (!this.known.has(field)) {
         this.issues.push({
           code: 'unknown_setting',
-          path: `/algorithm/settings/${field}`,
+          path: joinPath(this.basePath, field),
           message: `${this.sampler} has no setting ${JSON.stringify(field)}`,
           hint: `known settings: ${[...this.known].join(', ')}`,
         });

@@ -77,8 +77,8 @@ export interface EvolutionOptions {
 }
 
 /** Validates `algorithm.settings` for `evolution`; bad values are a `SpecError` naming each field. */
-export function parseEvolutionSettings(settings: Record<string, unknown>): EvolutionOptions {
-  const r = new SettingsReader('evolution', settings);
+export function parseEvolutionSettings(settings: Record<string, unknown> = {}, basePath = '/algorithm/settings'): EvolutionOptions {
+  const r = new SettingsReader('evolution', settings, basePath);
   const out: EvolutionOptions = {};
   const set = <K extends keyof EvolutionOptions>(key: K, value: EvolutionOptions[K] | undefined) => {
     if (value !== undefined) out[key] = value;
@@ -92,7 +92,7 @@ export function parseEvolutionSettings(settings: Record<string, unknown>): Evolu
   set('etaCrossover', r.number('etaCrossover', 0, 1000));
   set('etaMutation', r.number('etaMutation', 0, 1000));
   const n = out.populationSize ?? EVOLUTION_DEFAULTS.populationSize;
-  if (out.elites !== undefined && out.elites >= n) r.fail('elites', 'out_of_range', `evolution setting elites must be below populationSize (${n}), got ${out.elites}`);
+  if (out.elites !== undefined && out.elites >= n) r.fail('elites', `evolution setting elites must be below populationSize (${n}), got ${out.elites}`);
   r.done();
   return out;
 }

@@ -294,7 +294,9 @@ describe('cmaes sampler', () => {
           '/algorithm/settings/categorical', '/algorithm/settings/popSize', '/algorithm/settings/populationSize', '/algorithm/settings/sigma0',
         ]);
         assert.match(err.message, /populationSize must be an integer in \[2, 10000\], got 1\.5/);
+        assert.deepEqual(new Set(err.issues.map((i) => i.code)), new Set(['bad_setting', 'unknown_setting']));
       }
+      assert.throws(() => parseCmaEsSettings({ sigma0: 2 }, '/spec/algorithm/settings'), (err: unknown) => err instanceof SpecError && err.issues[0]?.path === '/spec/algorithm/settings/sigma0');
     });
   });
 });

@@ -30,8 +30,10 @@
  * is drawn from the newest distribution with an rng keyed by `(seed, generation, trial index,
  * attempt)`. Parallel trials thus get distinct draws, and a restarted operator replays the same
  * decisions: the replay recognises which distribution drew each trial by drawing it again. A
- * replay of the unchanged history prefix is cached. No restarts (IPOP/BIPOP): on a long budget
- * the distribution can converge and then only refine around one optimum.
+ * replay of the unchanged history prefix is cached. With more parallel trials than λ many trials
+ * arrive too late to be used: keep `populationSize` at least the study's parallelism. No restarts
+ * (IPOP/BIPOP): on a long budget the distribution can converge and then only refine around one
+ * optimum.
  *
  * ```yaml
  * algorithm:

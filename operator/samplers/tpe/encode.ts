@@ -22,11 +22,15 @@ export class GroupEncoding {
   /** Whether each parameter's internal scale is the log. */
   private readonly logScale: boolean[] = [];
 
+  /** How `write` reads each parameter (kind, name, first dimension, bounds or values). */
+  private readonly plan: WritePlan[] = [];
+
   constructor(
     private readonly space: SearchSpace,
     readonly params: readonly ParamSpec[],
   ) {
     for (const p of params) {
+      this.plan.push(writePlan(space, p, this.dims.length));
       this.offsets.push(this.dims.length);
       this.logScale.push((p.type === 'float' || p.type === 'int') && space.domain(p.name).log);
       switch (p.type) {
@@ -50,32 +54,39 @@ export class GroupEncoding {
   /**
    * Writes the coordinates of `params` as observation `i` of `n` into the column-major `obs`;
    * false (and nothing usable written) when the trial lacks a parameter of the group or holds a
-   * value the space does not know.
+   * value the space does not know. Runs once per trial and group on every suggestion, so it
+   * reads from the flat `plan` rather than from the parameter specs.
    */
   write(params: Params, obs: Float64Array, n: number, i: number): boolean {
-    for (let j = 0; j < this.params.length; j++) {
-      const p = this.params[j] as ParamSpec;
-      const at = this.offsets[j] as number;
-      const value = params[p.name];
+    const plan = this.plan;
+    for (let j = 0; j < plan.length; j++) {
+      const step = plan[j] as WritePlan;
+      const value = params[step.name];
       if (value === undefined) return false;
-      switch (p.type) {
-        case 'float':
-        case 'int': {
+      const at = step.at * n + i;
+      switch (step.kind) {
+        case CONTINUOUS:
+        case LOG_CONTINUOUS: {
           if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-          const dim = this.dims[at] as Dimension & { kind: 'continuous' | 'discrete' };
-          if (dim.kind === 'discrete') obs[at * n + i] = toGrid(dim, value);
-          else obs[at * n + i] = Math.min(dim.high, Math.max(dim.low, this.logScale[j] ? Math.log(value) : value));
+          const x = step.kind === LOG_CONTINUOUS ? Math.log(value) : value;
+          obs[at] = x < step.low ? step.low : x > step.high ? step.high : x;
           break;
         }
-        case 'categorical': {
-          const index = p.values.findIndex((v) => v === value);
+        case DISCRETE: {
+          if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+          obs[at] = toGrid(step.grid as { min: number; max: number; step: number }, value);
+          break;
+        }
+        case CATEGORICAL: {
+          const index = (step.values as readonly Scalar[]).indexOf(value as Scalar);
           if (index < 0) return false;
-          obs[at * n + i] = index;
+          obs[at] = index;
           break;
         }
-        case 'subset': {
+        case SUBSET: {
           if (!Array.isArray(value)) return false;
-          p.values.forEach((v, k) => (obs[(at + k) * n + i] = value.some((c) => c === v) ? 1 : 0));
+          const values = step.values as readonly Scalar[];
+          for (let k = 0; k < values.length; k++) obs[at + k * n] = value.includes(values[k] as Scalar) ? 1 : 0;
           break;
         }
       }
@@ -119,6 +130,39 @@ export class GroupEncoding {
       }
     });
     return out;
+  }
+}
+
+const CONTINUOUS = 0;
+const LOG_CONTINUOUS = 1;
+const DISCRETE = 2;
+const CATEGORICAL = 3;
+const SUBSET = 4;
+
+/** One parameter as `write` needs it; every field present so all plans share one shape. */
+interface WritePlan {
+  readonly kind: number;
+  readonly name: string;
+  readonly at: number;
+  readonly low: number;
+  readonly high: number;
+  readonly grid: { min: number; max: number; step: number } | undefined;
+  readonly values: readonly Scalar[] | undefined;
+}
+
+function writePlan(space: SearchSpace, p: ParamSpec, at: number): WritePlan {
+  const plan = { name: p.name, at, low: 0, high: 0, grid: undefined, values: undefined };
+  switch (p.type) {
+    case 'float':
+    case 'int': {
+      const d = space.domain(p.name);
+      if (d.step !== undefined) return { ...plan, kind: DISCRETE, grid: { min: d.min, max: d.max, step: d.step } };
+      return { ...plan, kind: d.log ? LOG_CONTINUOUS : CONTINUOUS, low: d.low, high: d.high };
+    }
+    case 'categorical':
+      return { ...plan, kind: CATEGORICAL, values: p.values };
+    case 'subset':
+      return { ...plan, kind: SUBSET, values: p.values };
   }
 }
 

@@ -17,7 +17,7 @@
  * value itself), categorical ones as the category's index.
  */
 import type { Rng } from '../rng.js';
-import { type BandwidthOptions, neighbourGapSigmas } from './bandwidth.js';
+import { type BandwidthOptions, neighbourGapSigmas, sortedOrder } from './bandwidth.js';
 import { LOG_SQRT_2PI, logGaussMass, ppf } from './truncnorm.js';
 
 export type Dimension =
@@ -70,6 +70,15 @@ export class ParzenEstimator {
   private readonly contDims: Int32Array;
   private readonly contMu: Float64Array;
   private readonly contInv: Float64Array;
+  /**
+   * Observation kernels sorted by their mu in the first continuous dimension (see `logPdf`),
+   * the sorted mus, and the largest of their sigmas there.
+   */
+  private sweepOrder: Int32Array | undefined;
+  private sweepMu: Float64Array | undefined;
+  private sweepSigmaMax = 0;
+  /** Largest `base` term, an upper bound on any kernel's log term. */
+  private baseMax = -Infinity;
   /** Per discrete dimension: its kernels with duplicates merged (see `DiscreteKernels`). */
   private readonly discrete: (DiscreteKernels | undefined)[];
 
@@ -120,15 +129,23 @@ export class ParzenEstimator {
       const mus = new Float64Array(K);
       for (let i = 0; i < n; i++) mus[i] = dim.kind === 'discrete' && dim.log ? Math.log(column[i] as number) : (column[i] as number);
       const sigma = new Float64Array(K);
-      neighbourGapSigmas(mus.subarray(0, n), dim.low, dim.high, options, sigma.subarray(0, n));
+      // The first continuous dimension's order also serves `sweep`; other dimensions sort only
+      // if their bandwidths need it.
+      const order = dim.kind === 'continuous' && this.sweepOrder === undefined && n > 64 ? sortedOrder(mus.subarray(0, n)) : undefined;
+      neighbourGapSigmas(mus.subarray(0, n), dim.low, dim.high, options, sigma.subarray(0, n), order);
+      if (order !== undefined) this.sweepOrder = order;
       mus[n] = 0.5 * (dim.low + dim.high);
       sigma[n] = dim.high - dim.low;
       const kernels = numericKernels(mus, sigma, dim.low, dim.high);
       this.numeric.push(kernels);
       if (dim.kind === 'continuous') {
+        // Most sigmas sit at the clip, so their log is computed once.
+        let lastSigma = Number.NaN;
+        let lastLog = 0;
         for (let k = 0; k < K; k++) {
-          const logNorm = logGaussMass(kernels.a[k] as number, kernels.b[k] as number);
-          base[k] = (base[k] as number) - Math.log(sigma[k] as number) - LOG_SQRT_2PI - logNorm;
+          const s = sigma[k] as number;
+          if (s !== lastSigma) (lastSigma = s), (lastLog = Math.log(s) + LOG_SQRT_2PI);
+          base[k] = (base[k] as number) - lastLog - logGaussMass(kernels.a[k] as number, kernels.b[k] as number);
         }
         this.discrete.push(undefined);
       } else {
@@ -136,6 +153,7 @@ export class ParzenEstimator {
       }
     });
     this.base = base;
+    for (let k = 0; k < K; k++) if ((base[k] as number) > this.baseMax) this.baseMax = base[k] as number;
     const cont: number[] = [];
     dims.forEach((dim, d) => dim.kind === 'continuous' && cont.push(d));
     this.contDims = Int32Array.from(cont);
@@ -146,6 +164,13 @@ export class ParzenEstimator {
       this.contMu.set(kern.mu, j * K);
       this.contInv.set(kern.invSigma, j * K);
     });
+    if (this.sweepOrder !== undefined && cont.length > 0) {
+      const kern = this.numeric[cont[0] as number] as NumericKernels;
+      const order = this.sweepOrder;
+      this.sweepMu = new Float64Array(n);
+      for (let p = 0; p < n; p++) this.sweepMu[p] = kern.mu[order[p] as number] as number;
+      for (let i = 0; i < n; i++) this.sweepSigmaMax = Math.max(this.sweepSigmaMax, kern.sigma[i] as number);
+    }
   }
 
   /** `count` points drawn from the mixture, row-major (`count × dims.length`). */
@@ -173,42 +198,126 @@ export class ParzenEstimator {
     return out;
   }
 
-  /** Log density (log mass for discrete dimensions) of each of `count` row-major points. */
+  /**
+   * Log density (log mass for discrete dimensions) of each of `count` row-major points.
+   *
+   * Every dimension only lowers a kernel's log term (densities are normalised, masses are at
+   * most 1), so the continuous dimensions go last, fused, and a kernel is dropped as soon as its
+   * partial term falls LOG_NEGLIGIBLE below the best complete term seen: it could only have
+   * contributed under e^-60 of the sum. Far kernels then cost one or two multiplications, which
+   * is what keeps a suggestion with thousands of bad trials fast.
+   */
   logPdf(points: Float64Array, count: number): Float64Array {
     const D = this.dims.length;
     const K = this.size;
     const out = new Float64Array(count);
     const acc = new Float64Array(K);
-    const { contDims, contMu, contInv, base } = this;
+    const { contDims, contMu, contInv } = this;
     const J = contDims.length;
     const x = new Float64Array(J);
     for (let c = 0; c < count; c++) {
-      // Continuous dimensions in one pass over the kernels: the Gaussian exponents.
-      for (let j = 0; j < J; j++) x[j] = points[c * D + (contDims[j] as number)] as number;
-      for (let k = 0; k < K; k++) {
-        let s = base[k] as number;
-        for (let j = 0, at = k; j < J; j++, at += K) {
-          const z = ((x[j] as number) - (contMu[at] as number)) * (contInv[at] as number);
-          s -= 0.5 * z * z;
-        }
-        acc[k] = s;
-      }
+      acc.set(this.base);
       for (let d = 0; d < D; d++) {
         const dim = this.dims[d] as Dimension;
-        const x = points[c * D + d] as number;
-        if (dim.kind === 'continuous') {
-          continue;
-        } else if (dim.kind === 'discrete') {
-          this.addCellMass(d, dim, x, acc);
-        } else {
+        const v = points[c * D + d] as number;
+        if (dim.kind === 'discrete') {
+          this.addCellMass(d, dim, v, acc);
+        } else if (dim.kind === 'categorical') {
           const logP = this.logProbs[d] as Float64Array;
-          const j = x | 0;
+          const j = v | 0;
           for (let k = 0; k < K; k++) acc[k] = (acc[k] as number) + (logP[k * dim.choices + j] as number);
         }
       }
-      out[c] = logSumExp(acc);
+      for (let j = 0; j < J; j++) x[j] = points[c * D + (contDims[j] as number)] as number;
+      out[c] = this.sweepMu !== undefined ? this.sweep(x, acc) : this.scan(x, acc);
     }
     return out;
+  }
+
+  /** Adds the continuous dimensions' terms of point `x` to every kernel's `acc`; the log-sum. */
+  private scan(x: Float64Array, acc: Float64Array): number {
+    const { contMu, contInv } = this;
+    const J = x.length;
+    const K = acc.length;
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const s = this.kernelTerm(x, acc[k] as number, k, max - LOG_NEGLIGIBLE, contMu, contInv, J, K);
+      acc[k] = s;
+      if (s > max) max = s;
+    }
+    return logSumExpAbove(acc, max);
+  }
+
+  /**
+   * As `scan`, visiting only the kernels that can matter: outwards from `x` in the order of the
+   * first continuous dimension, each way stopping once even the best possible kernel that far
+   * out (log term at most `baseMax`, sigma at most `sweepSigmaMax`) would fall LOG_NEGLIGIBLE
+   * below the best term found. The prior kernel, as wide as the range, is always visited.
+   */
+  private sweep(x: Float64Array, acc: Float64Array): number {
+    const { contMu, contInv, baseMax, sweepSigmaMax } = this;
+    const order = this.sweepOrder as Int32Array;
+    const mus = this.sweepMu as Float64Array;
+    const J = x.length;
+    const K = acc.length;
+    const n = K - 1;
+    const x0 = x[0] as number;
+    const seen = this.seen.length >= K ? this.seen : (this.seen = new Float64Array(K));
+    let m = 0;
+    let max = this.kernelTerm(x, acc[n] as number, n, -Infinity, contMu, contInv, J, K);
+    seen[m++] = max;
+    // First mu at or above x0.
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((mus[mid] as number) < x0) lo = mid + 1;
+      else hi = mid;
+    }
+    let up = lo;
+    let down = lo - 1;
+    const reach = (mu: number) => {
+      const z = (mu - x0) / sweepSigmaMax;
+      return baseMax - 0.5 * z * z >= max - LOG_NEGLIGIBLE;
+    };
+    let goUp = up < n && reach(mus[up] as number);
+    let goDown = down >= 0 && reach(mus[down] as number);
+    while (goUp || goDown) {
+      if (goUp) {
+        const k = order[up] as number;
+        const s = this.kernelTerm(x, acc[k] as number, k, max - LOG_NEGLIGIBLE, contMu, contInv, J, K);
+        seen[m++] = s;
+        if (s > max) max = s;
+        up++;
+        goUp = up < n && reach(mus[up] as number);
+      }
+      if (goDown) {
+        const k = order[down] as number;
+        const s = this.kernelTerm(x, acc[k] as number, k, max - LOG_NEGLIGIBLE, contMu, contInv, J, K);
+        seen[m++] = s;
+        if (s > max) max = s;
+        down--;
+        goDown = down >= 0 && reach(mus[down] as number);
+      }
+    }
+    return logSumExpAbove(seen.subarray(0, m), max);
+  }
+
+  /** Scratch for `sweep`. */
+  private seen = new Float64Array(0);
+
+  /**
+   * Kernel k's log term: `start` (its weight, normalisers and non-continuous terms) minus the
+   * Gaussian exponents of the continuous dimensions, abandoned below `floor` (as -Infinity is
+   * not needed: any value under the floor is dropped by the log-sum).
+   */
+  private kernelTerm(x: Float64Array, start: number, k: number, floor: number, contMu: Float64Array, contInv: Float64Array, J: number, K: number): number {
+    let s = start;
+    for (let j = 0, at = k; j < J && s >= floor; j++, at += K) {
+      const z = ((x[j] as number) - (contMu[at] as number)) * (contInv[at] as number);
+      s -= 0.5 * z * z;
+    }
+    return s;
   }
 
   /** Adds each kernel's log mass of the grid cell around value `v`, renormalised. */
@@ -326,6 +435,11 @@ function categoricalKernels(observed: Float64Array, choices: number, priorWeight
 export function logSumExp(v: Float64Array): number {
   let max = -Infinity;
   for (let k = 0; k < v.length; k++) if ((v[k] as number) > max) max = v[k] as number;
+  return logSumExpAbove(v, max);
+}
+
+/** log Σ exp(v_k) given max = max_k v_k. */
+function logSumExpAbove(v: Float64Array, max: number): number {
   if (max === -Infinity) return -Infinity;
   const cutoff = max - LOG_NEGLIGIBLE;
   let sum = 0;

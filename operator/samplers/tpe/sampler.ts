@@ -38,7 +38,7 @@ import type { ParamSpec, Params, ParamValue } from '../../space/types.js';
 import { avoidDuplicates } from '../dedupe.js';
 import { sampleUniform } from '../random.js';
 import type { Rng } from '../rng.js';
-import { isComplete, type SampleContext, type Sampler, type Suggestion, type TrialRecord } from '../types.js';
+import type { SampleContext, Sampler, Suggestion, TrialRecord } from '../types.js';
 import { defaultGamma, defaultWeights } from './defaults.js';
 import { GroupEncoding, uniformValue } from './encode.js';
 import { type GroupMode, parameterGroups } from './groups.js';
@@ -64,9 +64,8 @@ export class TpeSampler implements Sampler {
     if (split.finished < o.startupTrials) return sampleUniform(space, rng.derive('startup'));
 
     const mode: GroupMode = !o.multivariate ? 'independent' : o.group ? 'grouped' : 'intersection';
-    const finished = space.isConditional ? history.filter((t) => isComplete(t) || t.state === 'pruned').map((t) => t.params) : [];
     const values: Record<string, ParamValue> = {};
-    parameterGroups(space, finished, split.finished, mode).forEach((group, g) => {
+    parameterGroups(space, split.finishedParams, split.finished, mode).forEach((group, g) => {
       Object.assign(values, this.sampleGroup(space, group, split, rng.derive('group', g)));
     });
     return space.assemble((p) => values[p.name] ?? uniformValue(space, p, rng.derive('fill', p.name)));
@@ -82,7 +81,7 @@ export class TpeSampler implements Sampler {
       endpoints: o.endpoints,
       ...(o.clipOnStudy ? { clipCount: split.finished } : {}),
     };
-    const fit = (trials: readonly TrialRecord[]) => {
+    const fit = (trials: readonly Params[]) => {
       const { obs, n } = observe(encoding, trials);
       return new ParzenEstimator(encoding.dims, obs, n, defaultWeights(n), parzen);
     };
@@ -105,13 +104,13 @@ export class TpeSampler implements Sampler {
 }
 
 /** Column-major coordinates of the trials that hold every parameter of the group. */
-function observe(encoding: GroupEncoding, trials: readonly TrialRecord[]): { obs: Float64Array; n: number } {
+function observe(encoding: GroupEncoding, trials: readonly Params[]): { obs: Float64Array; n: number } {
   const N = trials.length;
   const D = encoding.dims.length;
   const obs = new Float64Array(D * N);
   const held = new Uint8Array(N);
   let n = 0;
-  for (let i = 0; i < N; i++) if (encoding.write((trials[i] as TrialRecord).params, obs, N, i)) (held[i] = 1), n++;
+  for (let i = 0; i < N; i++) if (encoding.write(trials[i] as Params, obs, N, i)) (held[i] = 1), n++;
   if (n === N) return { obs, n };
   // Some trials lack a parameter of the group (a conditional space): keep the others' columns.
   const kept = new Float64Array(D * n);

@@ -14,6 +14,7 @@ import { parameterGroups } from '../../../operator/samplers/tpe/groups.js';
 import { prunedRank, splitTrials } from '../../../operator/samplers/tpe/split.js';
 import type { TrialRecord } from '../../../operator/samplers/types.js';
 import { SearchSpace } from '../../../operator/space/space.js';
+import type { Params } from '../../../operator/space/types.js';
 
 const t = (index: number, state: TrialRecord['state'], value?: number, intermediate?: [number, number][]): TrialRecord => ({
   index,
@@ -22,7 +23,8 @@ const t = (index: number, state: TrialRecord['state'], value?: number, intermedi
   ...(value === undefined ? {} : { value }),
   ...(intermediate === undefined ? {} : { intermediate }),
 });
-const indices = (ts: readonly TrialRecord[]) => ts.map((x) => x.index);
+/** The trials' indices, which `t` stores as their parameter `x`. */
+const indices = (ps: readonly Params[]) => ps.map((p) => p.x as number);
 
 describe('the good/bad split', () => {
   it('puts the best gamma(n) succeeded trials below, the rest above, both in trial order', () => {
@@ -81,7 +83,7 @@ describe('parameter groups in a conditional space', () => {
     { name: 'lr', type: 'float', min: 1e-4, max: 1, log: true },
     { name: 'fixed', type: 'categorical', values: ['only'] },
   ]);
-  const finished = [
+  const finished: Params[] = [
     { model: 'a', x: 0.1, y: 0.2, lr: 0.01, fixed: 'only' },
     { model: 'b', z: 3, lr: 0.1, fixed: 'only' },
   ];

@@ -85,6 +85,39 @@ describe('neighbour-gap bandwidths', () => {
     assert.deepEqual([...neighbourGapSigmas(Float64Array.of(3), 0, 10, opts)], [7]);
   });
 
+  it('gives the same sigmas from cells as from sorting (the fast path above 64 observations)', () => {
+    // The sorted rule written out plainly, as the reference.
+    const reference = (mus: number[], low: number, high: number, endpoints: boolean) => {
+      const n = mus.length;
+      const idx = mus.map((_, i) => i).sort((a, b) => (mus[a] as number) - (mus[b] as number) || a - b);
+      const s = idx.map((i) => mus[i] as number);
+      const range = high - low;
+      const floor = range / Math.min(100, n + 2);
+      const out: number[] = new Array(n).fill(0);
+      idx.forEach((i, p) => {
+        const left = (s[p] as number) - (p === 0 ? low : (s[p - 1] as number));
+        const right = (p === n - 1 ? high : (s[p + 1] as number)) - (s[p] as number);
+        let sigma = Math.max(left, right);
+        if (!endpoints && p === 0) sigma = right;
+        if (!endpoints && p === n - 1) sigma = left;
+        out[i] = Math.min(range, Math.max(floor, sigma));
+      });
+      return out;
+    };
+    const rng = new Rng(5);
+    for (let trial = 0; trial < 200; trial++) {
+      const n = 65 + rng.int(300);
+      const kind = trial % 4;
+      const mus = Array.from({ length: n }, () =>
+        kind === 0 ? rng.uniform(-5, 5) : kind === 1 ? Math.round(rng.uniform(-5, 5) * 2) / 2 : kind === 2 ? (rng.next() < 0.9 ? 1 + 0.05 * rng.next() : rng.uniform(-5, 5)) : rng.next() < 0.5 ? -5 : 5,
+      );
+      const endpoints = trial % 2 === 0;
+      const got = neighbourGapSigmas(Float64Array.from(mus), -5, 5, { magicClip: true, endpoints });
+      const want = reference(mus, -5, 5, endpoints);
+      for (let i = 0; i < n; i++) assert.ok(Math.abs((got[i] as number) - (want[i] as number)) < 1e-12, `trial ${trial}, observation ${i}`);
+    }
+  });
+
   it('sorts indices by value with ties in index order', () => {
     const rng = new Rng(3);
     const values = Float64Array.from({ length: 500 }, (_, i) => (i % 5 === 0 ? 0.5 : Math.floor(rng.next() * 50) / 7));
@@ -150,6 +183,41 @@ describe('ParzenEstimator', () => {
     // prior row uniform; mixture 1/2 each.
     const cat = new ParzenEstimator([{ kind: 'categorical', choices: 3 }], Float64Array.of(1), 1, undefined, opts);
     close(Math.exp(cat.logPdf(Float64Array.of(1), 1)[0] as number), 0.5 * (1.5 / 2.5) + 0.5 / 3, 1e-14, 'P(category 1)');
+  });
+
+  it('skips only negligible kernels: with thousands of observations it equals the plain mixture sum', () => {
+    const rng = new Rng(8);
+    const n = 3000;
+    const dims: Dimension[] = [
+      { kind: 'continuous', low: -5, high: 5 },
+      { kind: 'continuous', low: 0, high: 1 },
+      { kind: 'categorical', choices: 3 },
+    ];
+    const obs = new Float64Array(3 * n);
+    for (let i = 0; i < n; i++) (obs[i] = rng.uniform(-5, 5)), (obs[n + i] = rng.next() ** 3), (obs[2 * n + i] = rng.int(3));
+    const weights = defaultWeights(n);
+    const pe = new ParzenEstimator(dims, obs, n, weights, opts);
+    // The plain sum, kernel by kernel, with the same sigmas (recomputed from the same rule).
+    const s0 = neighbourGapSigmas(obs.subarray(0, n), -5, 5, opts);
+    const s1 = neighbourGapSigmas(obs.subarray(n, 2 * n), 0, 1, opts);
+    const total = weights.reduce((a, b) => a + b, 0) + 1;
+    const points = Float64Array.of(0.3, 0.2, 1, -4.99, 0.999, 0, 4.2, 0.01, 2);
+    const got = pe.logPdf(points, 3);
+    for (let c = 0; c < 3; c++) {
+      const [x, y, j] = [points[3 * c] as number, points[3 * c + 1] as number, points[3 * c + 2] as number];
+      let sum = 0;
+      for (let k = 0; k <= n; k++) {
+        const prior = k === n;
+        const w = (prior ? 1 : (weights[k] as number)) / total;
+        const m0 = prior ? 0 : (obs[k] as number);
+        const sg0 = prior ? 10 : (s0[k] as number);
+        const m1 = prior ? 0.5 : (obs[n + k] as number);
+        const sg1 = prior ? 1 : (s1[k] as number);
+        const pCat = prior ? 1 / 3 : ((obs[2 * n + k] === j ? 1 : 0) + 1 / (n + 1)) / (1 + 3 / (n + 1));
+        sum += w * Math.exp(logPdf(x, (-5 - m0) / sg0, (5 - m0) / sg0, m0, sg0) + logPdf(y, (0 - m1) / sg1, (1 - m1) / sg1, m1, sg1)) * pCat;
+      }
+      close(got[c] as number, Math.log(sum), 1e-9, `log density at point ${c}`);
+    }
   });
 
   it('draws samples inside the bounds, on the grid, with the density it reports', () => {

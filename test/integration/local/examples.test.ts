@@ -1,7 +1,7 @@
 /**
  * Every study in examples/ runs end to end (style.md, "Examples run"), cut to a trial or a few
- * with --max-trials so the suite stays quick: the quadratic study with its dependency-free
- * script, and the iris study with the built-in trainer.
+ * with --max-trials so the suite stays quick: the quadratic study with its dependency-free Node
+ * and Python scripts, and the iris study with the built-in trainer.
  */
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { readResults } from '../../../operator/local/results-reader.js';
 import { ROOT, runCli, tempDir } from './helpers.js';
 
-const TRIALS: Record<string, number> = { 'quadratic.yaml': 4, 'iris-mlp.yaml': 1 };
+const TRIALS: Record<string, number> = { 'quadratic.yaml': 4, 'quadratic-python.yaml': 2, 'iris-mlp.yaml': 1 };
 
 describe('examples/', { timeout: 300_000 }, () => {
   it('lists a trial budget for every example study here', () => {

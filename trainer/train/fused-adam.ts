@@ -27,7 +27,9 @@ interface HeapBackend {
 let registered = false;
 
 function registerWasmKernel(): void {
-  if (registered || tf.findBackend('wasm') === null) return;
+  // Registering for a backend name needs no backend instance (asking for one would start the
+  // wasm backend even when another backend was chosen).
+  if (registered || tf.getKernel(KERNEL, 'wasm') !== undefined) return;
   registered = true;
   tf.registerKernel({
     kernelName: KERNEL,

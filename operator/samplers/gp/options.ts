@@ -16,12 +16,12 @@ export interface GpOptions {
   /**
    * Most finished trials the GP conditions on. Past it, the best half (by objective) and the
    * most recent of the rest are kept — the region that matters plus where the search is now.
-   * Prediction costs O(n²) per candidate, so this bounds the time of a suggestion. Default 120.
+   * Prediction costs O(n²) per candidate, so this bounds the time of a suggestion. Default 100.
    */
   readonly maxTrials: number;
   /**
    * Most of those trials used to fit the kernel hyperparameters (the same best-half and
-   * most-recent rule). The fit costs O(n³) per step of its optimiser. Default 50.
+   * most-recent rule). The fit costs O(n³) per step of its optimiser. Default 40.
    */
   readonly maxFitTrials: number;
   /** Starting points of the hyperparameter fit (1–3; see `FIT_STARTS` in fit.ts). Default 2. */
@@ -36,8 +36,8 @@ export const DEFAULT_GP_OPTIONS: GpOptions = Object.freeze({
   startupTrials: 10,
   candidates: 2048,
   localSearches: 10,
-  maxTrials: 120,
-  maxFitTrials: 50,
+  maxTrials: 100,
+  maxFitTrials: 40,
   fitStarts: 2,
   maxPendingTrials: 64,
   deterministic: false,

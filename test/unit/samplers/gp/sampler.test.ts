@@ -31,7 +31,7 @@ describe('gp settings', () => {
     assert.equal(DEFAULT_GP_OPTIONS.startupTrials, 10);
     assert.equal(DEFAULT_GP_OPTIONS.candidates, 2048);
     assert.equal(parseGpOptions({ startupTrials: 4, deterministic: true }).startupTrials, 4);
-    assert.equal((createSampler('gp', { maxTrials: 100 }) as GpSampler).options.maxTrials, 100);
+    assert.equal((createSampler('gp', { maxTrials: 80 }) as GpSampler).options.maxTrials, 80);
   });
 
   it('reports every bad or unknown field at /algorithm/settings/<field>', () => {

@@ -2,8 +2,8 @@
  * Maximises an acquisition function over a mixed box of continuous, discrete and categorical
  * coordinates, after Optuna 5.0's `optuna/_gp/optim_mixed.py`:
  *
- * 1. score every preliminary candidate (the caller passes a scrambled Sobol' set, already
- *    repaired to legal points);
+ * 1. score every preliminary candidate in one batch (the caller passes digitally shifted Sobol'
+ *    points, candidates.ts, already repaired to legal points);
  * 2. start a local search from the best candidate, from each warm start (the best observed
  *    point), and from candidates drawn by roulette with weights exp(value - max) — good regions
  *    get several starts, but not all of them;
@@ -148,7 +148,7 @@ export function optimizeAcquisition(problem: AcquisitionProblem, options: Optimi
 export function localSearch(problem: AcquisitionProblem, x: Float64Array, value: number, options: Pick<OptimizeOptions, 'maxRounds' | 'maxIter' | 'rng'>): ScoredPoint {
   const { dims, lengthscales } = problem;
   const continuous = dims.flatMap((dim, j) => (dim.kind === 'continuous' ? [j] : []));
-  // Group -1: the continuous coordinates together; otherwise the index of one discrete coordinate.
+  // Group -1: the continuous coordinates together; otherwise one discrete or categorical coordinate.
   const groups = [...(continuous.length > 0 ? [-1] : []), ...dims.flatMap((dim, j) => (dim.kind === 'continuous' ? [] : [j]))];
   const maxSteps = (options.maxRounds ?? 10) * groups.length;
   let f = value;

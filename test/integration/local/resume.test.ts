@@ -24,12 +24,18 @@ function events(results: string): ResultEvent[] {
   }
 }
 
-/** True once at least `n` trials finished and another one is running. */
+/**
+ * True once at least `n` trials finished and another is in the middle of its run: it reported
+ * its first step and not yet a later one, so it is still running (two more steps of 150 ms) when
+ * the signal lands — never between two of the runner's writes.
+ */
 const midStudy = (results: string, n: number) => () => {
   const log = events(results);
-  const finished = new Set(log.filter((e) => e.type === 'trial-finished').map((e) => (e as { index: number }).index));
-  const running = log.filter((e) => e.type === 'trial-started' && !finished.has(e.index));
-  return finished.size >= n && running.length > 0;
+  const finished = new Set(log.filter((e) => e.type === 'trial-finished').map((e) => e.index));
+  const steps = new Map<number, number>();
+  for (const e of log) if (e.type === 'trial-report') steps.set(e.index, Math.max(steps.get(e.index) ?? 0, e.step));
+  const midway = [...steps].some(([index, step]) => step === 1 && !finished.has(index));
+  return finished.size >= n && midway;
 };
 
 /** Whether `pid` is a live process (a zombie waiting to be reaped counts as gone). */

@@ -28,7 +28,7 @@ test('deleting a study garbage-collects its Jobs, pods and history; a finished s
   await waitFor('two trial pods of doomed running', async () => ((await podsOf('doomed')).filter((p) => p.status?.phase === 'Running').length === 2 ? true : undefined), { timeoutMs: 60_000 });
   const study = await rest.get(`${STUDIES(ns)}/doomed`);
   for (const j of await jobsOf('doomed')) {
-    const ref = (j.metadata.ownerReferences as Obj[])[0];
+    const ref = (j.metadata.ownerReferences as Obj[])[0]!;
     assert.deepEqual([ref.kind, ref.name, ref.uid, ref.controller, ref.blockOwnerDeletion], ['TuningStudy', 'doomed', study.metadata.uid, true, true]);
   }
   await kubectl(c, ['delete', '-n', ns, 'tuningstudy', 'doomed', '--wait=false']);

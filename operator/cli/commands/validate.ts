@@ -3,7 +3,7 @@
  * operator use, and prints every problem with `file:line`, its field path and a hint.
  * Exit 0 when every file is valid, 1 otherwise.
  */
-import { formatIssue } from '../errors.js';
+import { ExitError, formatIssue } from '../errors.js';
 import { checkStudyFile } from '../load-study.js';
 import { validMessage } from '../messages.js';
 
@@ -11,7 +11,17 @@ export default async function validate(files: string[], options: Record<string, 
   let bad = 0;
   const report: unknown[] = [];
   for (const file of files) {
-    const checked = checkStudyFile(file);
+    let checked: ReturnType<typeof checkStudyFile>;
+    try {
+      checked = checkStudyFile(file);
+    } catch (err) {
+      if (!(err instanceof ExitError)) throw err;
+      // An unreadable file is one more invalid file; the others are still checked.
+      bad += 1;
+      if (options.json === true) report.push({ file, valid: false, issues: [{ code: 'unreadable', path: '', message: err.message, location: file }] });
+      else process.stderr.write(`${err.message}\n`);
+      continue;
+    }
     if (checked.issues.length > 0) bad += 1;
     if (options.json === true) {
       report.push({ file, valid: checked.issues.length === 0, issues: checked.issues.map((i) => ({ ...i, location: checked.locate(i.path) })) });

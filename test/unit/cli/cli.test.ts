@@ -83,6 +83,13 @@ describe('kubetune CLI', () => {
     assert.equal(kubetune(['run', '--no-such-flag', 'x.yaml']).code, 2);
   });
 
+  it('validate: checks every file even when one cannot be read', () => {
+    const r = kubetune(['validate', 'no-such-study.yaml', 'examples/quadratic.yaml']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot read no-such-study.yaml: no such file/);
+    assert.match(r.stdout, /quadratic.yaml: valid/);
+  });
+
   it('validate: exits 0 and summarises a valid study', () => {
     const r = kubetune(['validate', 'examples/quadratic.yaml']);
     assert.equal(r.code, 0, r.stderr);

@@ -32,7 +32,8 @@ function rows(node: SchemaNode, path: string, out: string[]): void {
   for (const [name, child] of Object.entries(props)) {
     const here = `${path}.${name}`;
     const dflt = child.default === undefined || (typeof child.default === 'object' && Object.keys(child.default as object).length === 0) ? '' : `\`${JSON.stringify(child.default)}\``;
-    const desc = String(child.description ?? '').replace(/\|/g, '\\|');
+    // Escaped for Markdown tables: `|` would split the cell, `<NAME>` would read as an HTML tag.
+    const desc = String(child.description ?? '').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     out.push(`| \`${here}\`${required.has(name) ? ' (required)' : ''} | ${typeOf(child)} | ${dflt} | ${bounds(child)} | ${desc} |`);
     if (child.type === 'object' && child.properties !== undefined) rows(child, here, out);
     if (child.type === 'array' && (child.items as SchemaNode).properties !== undefined) rows(child.items as SchemaNode, `${here}[]`, out);

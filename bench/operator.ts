@@ -129,7 +129,10 @@ export async function run(args: string[]): Promise<void> {
     await jobs.stop();
     await pods.stop();
 
+    const phaseStart = (): number => rssSamples.length;
+    const phaseMax = (from: number) => Math.round((Math.max(0, ...rssSamples.slice(from)) / MiB) * 10) / 10;
     // 3. Object sizes with a long history, status written by the operator itself.
+    const bigPhase = phaseStart();
     const big = await rest.create(studies(ns), bigStudy('big', cfg.trials));
     const owner = { name: 'big', namespace: ns, uid: big.metadata.uid as string, apiVersion: `${API_GROUP}/${API_VERSION}`, kind: KIND };
     const shardsIn = historyShards(owner, syntheticTrials(cfg.trials), 'val_accuracy');
@@ -151,11 +154,13 @@ export async function run(args: string[]): Promise<void> {
       largestShardBytes: Math.max(...shardBytes),
       historyBytes: shardBytes.reduce((a, b) => a + b, 0),
       reconcileToCompletedMs: Math.round(bigReconcileMs),
+      rssMaxMiB: phaseMax(bigPhase),
     };
     console.error(`bench operator: ${cfg.trials} trials: study ${sizes.studyObjectBytes} B, largest shard ${sizes.largestShardBytes} B`);
     await rest.delete(`${studies(ns)}/big`);
 
     // 4. Memory with many studies and trials in the caches.
+    const loadPhase = phaseStart();
     const nowhere = { nodeSelector: { 'kubetune.dev/bench': 'no-such-node' } };
     for (let i = 0; i < cfg.studies; i++) await rest.create(studies(ns), instantStudy(`load-${i}`, cfg.perStudy, cfg.perStudy, nowhere));
     const want = cfg.studies * cfg.perStudy;
@@ -173,6 +178,8 @@ export async function run(args: string[]): Promise<void> {
       jobs: want,
       pods: want,
       rssMiB: Math.round((Math.max(...loaded) / MiB) * 10) / 10,
+      /** Largest 500 ms sample while the 100 studies were created and their trials launched. */
+      rampMaxMiB: phaseMax(loadPhase),
       peakMiB: Math.round((op.memory().peak / MiB) * 10) / 10,
       idleRssMiB: Math.round(((rssSamples[4] ?? rssSamples[0] ?? 0) / MiB) * 10) / 10,
     };
@@ -237,8 +244,10 @@ written by the operator).
 | Memory | RSS |
 | --- | ---: |
 | idle, caches synced | ${r.memory.idleRssMiB} MiB |
-| ${r.memory.studies} studies × ${r.memory.trialsPerStudy} parallel trials (${r.memory.jobs} Jobs and ${r.memory.pods} Pods cached) | ${r.memory.rssMiB} MiB |
-| peak over the run (VmHWM) | ${r.memory.peakMiB} MiB |
+| ${r.memory.studies} studies × ${r.memory.trialsPerStudy} parallel trials (${r.memory.jobs} Jobs and ${r.memory.pods} Pods cached), steady | ${r.memory.rssMiB} MiB |
+| the same, largest sample while they were created and launched | ${r.memory.rampMaxMiB} MiB |
+| largest sample while reconciling the ${r.sizes.trials}-trial study | ${r.sizes.rssMaxMiB} MiB |
+| peak over the whole run (VmHWM) | ${r.memory.peakMiB} MiB |
 
 The ${r.memory.jobs} trials are held Pending by a nodeSelector that no node matches: the operator caches
 the same Jobs and Pods as for running trials, without ${r.memory.jobs} processes on this machine. For

@@ -3,6 +3,7 @@
  * `$(VAR)` expansion. Pure functions over the pod object, shared by env and volume code.
  */
 import type { Obj } from '../rest.js';
+import { ConfigError } from './errors.js';
 
 /** `metadata.labels` / `metadata.annotations` as a downward-API volume file writes them. */
 function mapFile(m: Record<string, string> | undefined): string {
@@ -40,7 +41,7 @@ export function fieldValue(pod: Obj, fieldPath: string, hostIp: string): string 
     case 'status.podIPs':
       return hostIp; // every pod shares the host network here
     default:
-      throw new Error(`unsupported fieldRef ${fieldPath}`);
+      throw new ConfigError(`unsupported fieldRef ${fieldPath}`);
   }
 }
 

@@ -6,6 +6,7 @@
 import type { Obj, Rest } from '../rest.js';
 import { expand, fieldValue, resourceValue } from './downward.js';
 import { containerArgv, type ImageEntry } from './images.js';
+import { ConfigError } from './errors.js';
 import { mapPaths, type PathMap } from './volumes.js';
 
 export interface EnvContext {
@@ -20,8 +21,7 @@ export interface EnvContext {
   paths: PathMap;
 }
 
-/** Thrown for what the real kubelet reports as `CreateContainerConfigError`. */
-export class ConfigError extends Error {}
+export { ConfigError } from './errors.js';
 
 async function keyRef(ctx: EnvContext, ref: Obj, secret: boolean): Promise<string | undefined> {
   const ns = ctx.pod.metadata.namespace;

@@ -206,8 +206,10 @@ export class PodWorker {
         env.KUBETUNE_RESULT_FILE ??= messagePath;
         argv = resolveArgv({ ...ctx, base: {} }, env);
       } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        slot.state = { waiting: { reason: 'CreateContainerConfigError', message: e.message } };
+        // A bad reference waits for someone to fix it, as on a real node; anything else (the
+        // apiserver briefly unreachable) is retried the same way.
+        const reason = e instanceof ConfigError ? 'CreateContainerConfigError' : 'ContainerCreating';
+        slot.state = { waiting: { reason, message: (e as Error).message } };
         void this.writeStatus();
         await this.pause(2000);
         continue;

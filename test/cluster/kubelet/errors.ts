@@ -1,0 +1,2 @@
+/** Thrown for what the real kubelet reports as `CreateContainerConfigError`. */
+export class ConfigError extends Error {}

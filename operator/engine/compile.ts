@@ -20,7 +20,17 @@ export interface CompiledStudy {
 
 export function compileStudy(spec: ResolvedSpec): CompiledStudy {
   const space = SearchSpace.parse(spec.parameters, '/spec/parameters');
-  const sampler = createSampler(spec.algorithm.name, spec.algorithm.settings, '/spec/algorithm/name');
+  const sampler = createSampler(spec.algorithm.name, samplerSettings(spec), '/spec/algorithm/name');
   const pruner = createStudyPruner(spec);
   return pruner === undefined ? { spec, space, sampler } : { spec, space, sampler, pruner };
+}
+
+/**
+ * The settings the sampler is built with: the spec's, plus, for `auto`, the study's budget
+ * (`maxTrials`), which its choice depends on and which a sampler's context does not carry.
+ */
+export function samplerSettings(spec: ResolvedSpec): Record<string, unknown> {
+  const { name, settings } = spec.algorithm;
+  if (name !== 'auto' || settings.budget !== undefined) return settings;
+  return { ...settings, budget: spec.budget.maxTrials };
 }

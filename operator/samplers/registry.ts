@@ -3,6 +3,7 @@
  * settings. The one place that knows every sampler.
  */
 import { SpecError } from '../api/issues.js';
+import { AutoSampler, parseAutoOptions } from './auto.js';
 import { CmaEsSampler, parseCmaEsSettings } from './cmaes/sampler.js';
 import { GpSampler, parseGpOptions } from './gp/index.js';
 import { EvolutionSampler, parseEvolutionSettings } from './evolution/sampler.js';
@@ -15,6 +16,7 @@ import type { Sampler } from './types.js';
 type Settings = Record<string, unknown>;
 
 const factories: Record<string, (settings: Settings) => Sampler> = {
+  auto: (s) => new AutoSampler(parseAutoOptions(s)),
   random: () => new RandomSampler(),
   grid: (s) => new GridSampler(parseGridOptions(s)),
   gp: (s) => new GpSampler(parseGpOptions(s)),

@@ -1,0 +1,238 @@
+/**
+ * `npm run bench -- strategies [--quick] [--seeds N] [--trials T] [--problems a,b]`: our GP, CMA-ES,
+ * evolution and `auto` against Optuna 5.0's `GPSampler`, `CmaEsSampler` and `NSGAIISampler` on the
+ * problems of the samplers benchmark (bench/samplers/problems.json), with the same budget (200
+ * trials) and seeds (0–19) on both sides, plus the time of one GP suggestion at 500 trials.
+ *
+ * Full run: builds the virtualenv (bench/strategies/venv.ts), runs Optuna's side in a child
+ * process (bench/strategies/optuna_runner.py) while ours runs here, and writes
+ * bench/results/strategies.json — the command, the machine, the versions, every seed's regrets —
+ * and the `strategies` section of docs/benchmarks.md. `--seeds`/`--trials`/`--problems` shrink a
+ * run (the machine is small and shared); such a run is still written, with exactly what ran, and
+ * marked non-standard. `--quick`: our side only, seeds 0–4, against the frozen Optuna regrets of
+ * the same seeds in strategies.json; writes nothing.
+ *
+ * Ends with `strategies: auto worst ratio <x>`: the largest over problems of our `auto`'s median
+ * final regret over the median of the best Optuna sampler on that problem (regrets floored at 1e-9).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { AutoSampler, DEFAULT_AUTO_OPTIONS } from '../operator/samplers/auto.js';
+import { SearchSpace } from '../operator/space/space.js';
+import { benchCommand, machineInfo, median, readResults, writeBenchmarkSection, writeResults } from './lib/results.js';
+import { benchCacheDir } from './lib/venv.js';
+import { type Problem, problems } from './samplers/problems.js';
+import { type Curves, type FinalRegrets, fmt, fmtRatio, SOLVED_REGRET } from './samplers/summary.js';
+import { OUR_STRATEGIES, runStrategy, type SuggestTiming, timeGpSuggest } from './strategies/ours.js';
+import { type StrategyRow, strategiesTable, strategiesText, summarizeStrategies, worstAutoRatio } from './strategies/summary.js';
+import { strategiesVenv } from './strategies/venv.js';
+
+const TRIALS = 200;
+const SEEDS = 20;
+const QUICK_SEEDS = 5;
+const CHECKPOINTS = [25, 50, 100, 200];
+const TIMING_HISTORY = 500;
+const TIMING_CALLS = 10;
+/** Problems for the GP timing: the 6-D and the 10-D continuous ones. */
+const TIMING_PROBLEMS = ['hartmann6', 'styblinski-tang10'];
+const runner = fileURLToPath(new URL('./strategies/optuna_runner.py', import.meta.url));
+
+interface OptunaOutput {
+  optuna: string;
+  python: string;
+  seeds: number[];
+  trials: number;
+  checkpoints: number[];
+  samplers: Record<string, string>;
+  results: Record<string, Record<string, { curves: number[][]; seconds: number }>>;
+}
+
+interface StrategiesResults {
+  optuna: { final: FinalRegrets; optuna: string };
+}
+
+interface Options {
+  quick: boolean;
+  seeds: number;
+  trials: number;
+  problems: readonly Problem[];
+  standard: boolean;
+}
+
+function parseArgs(args: string[]): Options {
+  const value = (flag: string): string | undefined => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const quick = args.includes('--quick');
+  const seeds = Number(value('--seeds') ?? (quick ? QUICK_SEEDS : SEEDS));
+  const trials = Number(value('--trials') ?? TRIALS);
+  const names = value('--problems')?.split(',');
+  const chosen = names === undefined ? problems : problems.filter((p) => names.includes(p.name));
+  if (names !== undefined && chosen.length !== names.length) throw new Error(`unknown problem in ${names.join(',')}; known: ${problems.map((p) => p.name).join(', ')}`);
+  if (!(seeds >= 1 && trials >= 1)) throw new Error('--seeds and --trials must be positive');
+  const standard = trials === TRIALS && seeds === (quick ? QUICK_SEEDS : SEEDS) && names === undefined;
+  return { quick, seeds, trials, problems: chosen, standard };
+}
+
+const checkpointsFor = (trials: number) => [...new Set([...CHECKPOINTS.filter((c) => c < trials), trials])];
+
+/** Which sampler `auto` runs on each problem at this budget. */
+function autoChoices(opts: Options): Record<string, string> {
+  const auto = new AutoSampler({ ...DEFAULT_AUTO_OPTIONS, budget: opts.trials });
+  return Object.fromEntries(opts.problems.map((p) => [p.name, auto.choice(SearchSpace.parse(p.parameters))]));
+}
+
+function runOurSide(opts: Options, checkpoints: number[]) {
+  const curves: Curves = {};
+  const seconds: Record<string, number> = {};
+  for (const problem of opts.problems) {
+    curves[problem.name] = {};
+    for (const sampler of OUR_STRATEGIES) {
+      const started = performance.now();
+      const runs = Array.from({ length: opts.seeds }, (_, seed) => runStrategy(problem, sampler, seed, checkpoints));
+      const took = (performance.now() - started) / 1000;
+      seconds[sampler] = (seconds[sampler] ?? 0) + took;
+      curves[problem.name]![sampler] = runs;
+      console.error(`ours   ${sampler.padEnd(9)} ${problem.name.padEnd(18)} ${opts.seeds} seeds, median final regret ${fmt(median(runs.map((c) => c[c.length - 1] as number)))} (${took.toFixed(1)} s)`);
+    }
+  }
+  return { curves, seconds };
+}
+
+function finalsOf(curves: Curves): FinalRegrets {
+  const out: FinalRegrets = {};
+  for (const [problem, bySampler] of Object.entries(curves)) {
+    out[problem] = {};
+    for (const [sampler, runs] of Object.entries(bySampler)) out[problem]![sampler] = runs.map((c) => c[c.length - 1] as number);
+  }
+  return out;
+}
+
+function startOptuna(python: string, opts: Options, out: string): Promise<OptunaOutput> {
+  const args = [runner, '--trials', String(opts.trials), '--seeds', `0-${opts.seeds - 1}`, '--problems', opts.problems.map((p) => p.name).join(','), '--out', out];
+  const child = spawn(python, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => (code !== 0 ? reject(new Error(`strategies optuna_runner.py exited with ${code}`)) : resolve(JSON.parse(readFileSync(out, 'utf8')) as OptunaOutput)));
+  });
+}
+
+function timings(): SuggestTiming[] {
+  return problems.filter((p) => TIMING_PROBLEMS.includes(p.name)).map((p) => {
+    const t = timeGpSuggest(p, TIMING_HISTORY, TIMING_CALLS);
+    console.error(`ours   gp suggest at ${t.history} trials on ${t.problem}: median ${t.wallMs.median.toFixed(1)} ms wall, ${t.cpuMs.median.toFixed(1)} ms CPU (max ${t.wallMs.max.toFixed(1)} ms wall over ${t.calls} calls)`);
+    return t;
+  });
+}
+
+const finalLine = (rows: readonly StrategyRow[]) => {
+  const worst = worstAutoRatio(rows);
+  return worst === undefined ? 'strategies: auto worst ratio n/a' : `strategies: auto worst ratio ${fmtRatio(worst.ratio)}`;
+};
+
+export async function run(args: string[]): Promise<void> {
+  const opts = parseArgs(args);
+  const checkpoints = checkpointsFor(opts.trials);
+  const started = performance.now();
+  const choices = autoChoices(opts);
+
+  if (opts.quick) {
+    const frozen = readResults<StrategiesResults>('strategies');
+    if (frozen === undefined) throw new Error('bench/results/strategies.json is missing: run `npm run bench -- strategies` once first');
+    const optunaFinals: FinalRegrets = {};
+    for (const [problem, bySampler] of Object.entries(frozen.optuna.final)) {
+      optunaFinals[problem] = Object.fromEntries(Object.entries(bySampler).map(([s, r]) => [s, r.slice(0, opts.seeds)]));
+    }
+    const ours = runOurSide(opts, checkpoints);
+    const rows = summarizeStrategies(opts.problems.map((p) => p.name), finalsOf(ours.curves), optunaFinals, choices);
+    timings();
+    console.log(`quick: our side, seeds 0-${opts.seeds - 1}, against frozen Optuna ${frozen.optuna.optuna} regrets of the same seeds (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(strategiesText(rows));
+    console.log(finalLine(rows));
+    return;
+  }
+
+  const venv = strategiesVenv();
+  console.error(`bench: Optuna ${venv.versions.optuna}, cmaes ${venv.versions.cmaes}, torch ${venv.versions.torch} (from ${venv.torchFrom}); ${opts.problems.length} problems x ${opts.trials} trials x ${opts.seeds} seeds, both sides in parallel`);
+  mkdirSync(benchCacheDir, { recursive: true });
+  const optunaPromise = startOptuna(venv.python, opts, join(benchCacheDir, 'strategies-optuna.json'));
+  await new Promise((r) => setTimeout(r, 200));
+  const ours = runOurSide(opts, checkpoints);
+  const gpTiming = timings();
+  const optuna = await optunaPromise;
+  const optunaCurves: Curves = Object.fromEntries(Object.entries(optuna.results).map(([p, r]) => [p, Object.fromEntries(Object.entries(r).map(([s, v]) => [s, v.curves]))]));
+  const optunaFinals = finalsOf(optunaCurves);
+  const oursFinals = finalsOf(ours.curves);
+  const rows = summarizeStrategies(opts.problems.map((p) => p.name), oursFinals, optunaFinals, choices);
+  const line = finalLine(rows);
+  console.log(strategiesText(rows));
+
+  const optunaSeconds: Record<string, number> = {};
+  for (const r of Object.values(optuna.results)) for (const [s, v] of Object.entries(r)) optunaSeconds[s] = (optunaSeconds[s] ?? 0) + v.seconds;
+  writeResults('strategies', {
+    command: benchCommand('strategies', args),
+    standard: opts.standard,
+    date: new Date().toISOString(),
+    machine: machineInfo(),
+    trials: opts.trials,
+    seeds: Array.from({ length: opts.seeds }, (_, s) => s),
+    checkpoints,
+    solvedRegret: SOLVED_REGRET,
+    problems: opts.problems.map(({ name, fStar, note }) => ({ name, fStar, note })),
+    autoChoices: choices,
+    worstAutoRatio: worstAutoRatio(rows) ?? null,
+    summary: rows,
+    gpSuggest: gpTiming,
+    ours: { samplers: OUR_STRATEGIES, seconds: ours.seconds, final: oursFinals, curves: ours.curves },
+    optuna: { ...optuna, versions: venv.versions, torchFrom: venv.torchFrom, seconds: optunaSeconds, final: optunaFinals },
+  });
+  writeBenchmarkSection('strategies', renderSection(rows, optuna, venv.versions, args, line, opts, gpTiming, ours.seconds, optunaSeconds));
+  console.error('bench: wrote bench/results/strategies.json and the strategies section of docs/benchmarks.md');
+  console.error(`bench: ${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+  console.log(line);
+}
+
+function renderSection(
+  rows: readonly StrategyRow[],
+  optuna: OptunaOutput,
+  versions: Record<string, string>,
+  args: string[],
+  line: string,
+  opts: Options,
+  gp: readonly SuggestTiming[],
+  oursSeconds: Record<string, number>,
+  optunaSeconds: Record<string, number>,
+): string {
+  const m = machineInfo();
+  const secs = (r: Record<string, number>) => Object.entries(r).map(([s, t]) => `${s} ${t.toFixed(0)} s`).join(', ');
+  const timing = gp.map((t) => `${t.problem}: median ${t.wallMs.median.toFixed(1)} ms wall / ${t.cpuMs.median.toFixed(1)} ms CPU, max ${t.wallMs.max.toFixed(1)} ms wall`).join('; ');
+  const shrunk = opts.standard ? '' : `\n\n**Reduced run**: ${opts.seeds} seeds × ${opts.trials} trials instead of the standard ${SEEDS} × ${TRIALS} (the shared 2-core machine could not fit the full run in the time available); the medians below are over those seeds only.`;
+  return `## Strategies: GP, CMA-ES, evolution and auto against Optuna
+
+\`${benchCommand('strategies', args)}\` — ${opts.problems.length} problems × ${optuna.trials} trials × ${optuna.seeds.length} seeds
+(${optuna.seeds[0]}–${optuna.seeds[optuna.seeds.length - 1]}), sequential ask/tell, on ${m.cpus} × ${m.cpuModel} (${new Date().toISOString().slice(0, 10)}).${shrunk}
+Optuna ${versions.optuna} (cmaes ${versions.cmaes}, torch ${versions.torch}, Python ${optuna.python}) from PyPI:
+\`GPSampler(seed=s)\`, \`CmaEsSampler(seed=s)\`, \`NSGAIISampler(seed=s)\` with that version's defaults. Ours: \`gp\`,
+\`cmaes\`, \`evolution\` and \`auto\` through \`Study\` with default settings and \`seed: s\` (\`auto\` told the budget).
+Same problems as the samplers benchmark (\`bench/samplers/problems.json\`); every seed's regrets are in
+\`bench/results/strategies.json\`.
+
+**How to read it.** Cells are the median over seeds of the final regret (best value found minus the
+known minimum; lower is better), quartiles in brackets; *ratio* = ours / Optuna's (bold: we do worse),
+regrets at or below ${SOLVED_REGRET} count as solved. Evolution is paired with NSGA-II, Optuna's
+genetic algorithm. *auto (chose)* names the sampler \`auto\` ran on that problem (see
+docs/samplers.md); *auto ratio* is its median over the best of Optuna's three on that problem, and
+the final line is the worst auto ratio over problems. \`--quick\` re-runs our side on seeds 0–4 against
+the Optuna regrets frozen here.
+
+${strategiesTable(rows)}
+
+${line}
+
+GP suggestion time at ${TIMING_HISTORY} trials (${TIMING_CALLS} calls after a random-search history; goal < 100 ms): ${timing}.
+Time spent: ours ${secs(oursSeconds)}; Optuna ${secs(optunaSeconds)} (both sides shared the machine's cores).`;
+}

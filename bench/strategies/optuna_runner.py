@@ -1,0 +1,90 @@
+"""Optuna's side of `npm run bench -- strategies`: GPSampler, CmaEsSampler and NSGAIISampler on the
+problems of the samplers benchmark, with the same trial budget and seeds as ours.
+
+Run by bench/strategies.ts inside a throwaway virtualenv (Optuna 5.0 and `cmaes` from PyPI, torch
+for GPSampler). Sequential ask/tell on an in-memory study, exactly as bench/samplers/optuna_runner.py
+(whose `run_one` and define-by-run `suggest` this reuses):
+
+    python bench/strategies/optuna_runner.py --trials 200 --seeds 0-19 --out /tmp/strategies.json
+
+Samplers, each with the installed Optuna's defaults except the seed:
+  gp     GPSampler(seed=s)       (needs torch)
+  cmaes  CmaEsSampler(seed=s)    (needs the cmaes package)
+  nsga2  NSGAIISampler(seed=s)
+
+Writes per-seed best-so-far regrets at checkpoints (the last is the final regret) and seconds per
+(problem, sampler) to --out; progress goes to stderr.
+"""
+import argparse
+import json
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import optuna
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "samplers"))
+from optuna_runner import parse_seeds, run_one  # noqa: E402
+from problems import PROBLEMS  # noqa: E402
+
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+warnings.filterwarnings("ignore")  # GPSampler/CmaEsSampler warn about conditional params going independent
+
+SAMPLERS = {
+    "gp": lambda seed: optuna.samplers.GPSampler(seed=seed),
+    "cmaes": lambda seed: optuna.samplers.CmaEsSampler(seed=seed),
+    "nsga2": lambda seed: optuna.samplers.NSGAIISampler(seed=seed),
+}
+DESCRIPTIONS = {
+    "gp": "GPSampler(seed=s)",
+    "cmaes": "CmaEsSampler(seed=s)",
+    "nsga2": "NSGAIISampler(seed=s)",
+}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--trials", type=int, default=200)
+    ap.add_argument("--seeds", default="0-19")
+    ap.add_argument("--samplers", default="gp,cmaes,nsga2")
+    ap.add_argument("--problems", default=",".join(PROBLEMS))
+    ap.add_argument("--checkpoints", default="25,50,100,200")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+    seeds = parse_seeds(args.seeds)
+    checkpoints = [int(c) for c in args.checkpoints.split(",") if int(c) <= args.trials]
+    if args.trials not in checkpoints:
+        checkpoints.append(args.trials)
+
+    results = {}
+    for name in args.problems.split(","):
+        problem = PROBLEMS[name]
+        results[name] = {}
+        for sampler in args.samplers.split(","):
+            started = time.perf_counter()
+            curves = [run_one(problem, SAMPLERS[sampler], s, args.trials, set(checkpoints)) for s in seeds]
+            seconds = time.perf_counter() - started
+            print(
+                f"optuna {sampler:6} {name:18} {len(seeds)} seeds, median final regret "
+                f"{statistics.median(c[-1] for c in curves):.3g} ({seconds:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            results[name][sampler] = {"curves": curves, "seconds": seconds}
+
+    out = {
+        "optuna": optuna.__version__,
+        "python": sys.version.split()[0],
+        "seeds": seeds,
+        "trials": args.trials,
+        "checkpoints": checkpoints,
+        "samplers": {s: DESCRIPTIONS[s] for s in args.samplers.split(",")},
+        "results": results,
+    }
+    Path(args.out).write_text(json.dumps(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+/**
+ * `auto`: picks a sampler for the study from its search space and its trial budget, then hands
+ * every suggestion to it. The rule, in the order it applies:
+ *
+ *   1. **grid** — every parameter is discrete (int, stepped float, categorical, subset) and the
+ *      whole grid fits in the budget: trying every configuration beats any model's guess.
+ *   2. **tpe** — the space has conditional parameters (`when`): TPE models each parameter where
+ *      it is active; GP and CMA-ES see only the unconditional ones and draw the rest at random.
+ *   3. **tpe** — more than `maxGpDims` (10) parameters, or a budget above `maxGpBudget` (300)
+ *      trials: the GP's cost and its 100-trial history cap (gp/options.ts) stop paying off there,
+ *      while TPE's cost stays linear and it keeps learning from every trial.
+ *   4. **gp** — otherwise: a small, unconditional space with a budget of at most a few hundred
+ *      trials, where a Gaussian process is the most sample-efficient choice.
+ *
+ * Why a rule fixed by space and budget, and not a switch on the history: a sampler that changed
+ * mid-study would hand CMA-ES or GP trials it never proposed and break the bookkeeping those rely
+ * on; with the rule above the choice is made once, is the same on every call and after a restart,
+ * and `auto` stays stateless. The budget is not part of a sampler's context, so it comes in the
+ * settings: `compileStudy` fills `settings.budget` from `spec.budget.maxTrials` when the user did
+ * not; the library's `Study`, which has no budget, assumes `DEFAULT_AUTO_BUDGET` (200) unless
+ * given `settings: { budget }`.
+ *
+ * The delegate's randomness is derived under the delegate's own name, so `auto` choosing `gp`
+ * proposes exactly the trials `gp` with the same seed would: what the benchmarks measure of `gp`
+ * holds for `auto` there.
+ */
+import { type Issue, joinPath, SpecError } from '../api/issues.js';
+import { gridSize } from '../space/grid.js';
+import type { SearchSpace } from '../space/space.js';
+import { GpSampler } from './gp/index.js';
+import { GridSampler } from './grid.js';
+import { Rng } from './rng.js';
+import { TpeSampler } from './tpe/index.js';
+import type { SampleContext, Sampler, Suggestion, TrialRecord } from './types.js';
+
+/** The budget `auto` assumes when none is given (the library's `Study` has no `maxTrials`). */
+export const DEFAULT_AUTO_BUDGET = 200;
+
+export interface AutoOptions {
+  /** The study's trial budget; filled from `spec.budget.maxTrials` by the engine. */
+  readonly budget: number;
+  /** Most parameters for which `gp` is chosen. Default 10. */
+  readonly maxGpDims: number;
+  /** Largest budget for which `gp` is chosen. Default 300. */
+  readonly maxGpBudget: number;
+}
+
+export const DEFAULT_AUTO_OPTIONS: AutoOptions = Object.freeze({ budget: DEFAULT_AUTO_BUDGET, maxGpDims: 10, maxGpBudget: 300 });
+
+/** Reads `algorithm.settings` for `auto`; every problem is reported at once as a `SpecError`. */
+export function parseAutoOptions(settings: Record<string, unknown> = {}, basePath = '/algorithm/settings'): AutoOptions {
+  const issues: Issue[] = [];
+  const chosen: Record<string, number> = { ...DEFAULT_AUTO_OPTIONS };
+  for (const [field, value] of Object.entries(settings)) {
+    if (!(field in DEFAULT_AUTO_OPTIONS)) {
+      issues.push({ code: 'unknown_setting', path: joinPath(basePath, field), message: `auto has no setting "${field}"`, hint: `one of ${Object.keys(DEFAULT_AUTO_OPTIONS).join(', ')}` });
+    } else if (!Number.isInteger(value) || (value as number) < 1) {
+      issues.push({ code: 'bad_setting', path: joinPath(basePath, field), message: `auto setting "${field}" must be an integer >= 1, got ${JSON.stringify(value)}` });
+    } else {
+      chosen[field] = value as number;
+    }
+  }
+  if (issues.length > 0) throw new SpecError(issues);
+  return chosen as unknown as AutoOptions;
+}
+
+export type AutoChoice = 'grid' | 'tpe' | 'gp';
+
+/** The sampler `auto` runs for `space` under `options`, and the rule that chose it (for people). */
+export function chooseSampler(space: SearchSpace, options: AutoOptions = DEFAULT_AUTO_OPTIONS): { name: AutoChoice; why: string } {
+  const discrete = space.params.every((p) => p.type !== 'float' || p.step !== undefined);
+  if (discrete) {
+    const size = gridSize(space);
+    if (size <= options.budget) return { name: 'grid', why: `all parameters are discrete and the ${size} configurations fit in the budget of ${options.budget}` };
+  }
+  if (space.isConditional) return { name: 'tpe', why: 'the space has conditional parameters' };
+  if (space.size > options.maxGpDims) return { name: 'tpe', why: `${space.size} parameters, more than ${options.maxGpDims}` };
+  if (options.budget > options.maxGpBudget) return { name: 'tpe', why: `a budget of ${options.budget} trials, more than ${options.maxGpBudget}` };
+  return { name: 'gp', why: `${space.size} unconditional parameters and a budget of ${options.budget} trials` };
+}
+
+export class AutoSampler implements Sampler {
+  readonly name = 'auto';
+  private readonly options: AutoOptions;
+  private readonly delegates: Record<AutoChoice, Sampler> = { grid: new GridSampler(), tpe: new TpeSampler(), gp: new GpSampler() };
+  /** The choice depends on the space only (options are fixed): remember it per space object. */
+  private readonly choices = new WeakMap<SearchSpace, AutoChoice>();
+
+  constructor(options: AutoOptions = DEFAULT_AUTO_OPTIONS) {
+    this.options = options;
+  }
+
+  /** The sampler this `auto` delegates to for `space`. */
+  choice(space: SearchSpace): AutoChoice {
+    let name = this.choices.get(space);
+    if (name === undefined) {
+      name = chooseSampler(space, this.options).name;
+      this.choices.set(space, name);
+    }
+    return name;
+  }
+
+  suggest(space: SearchSpace, history: readonly TrialRecord[], ctx: SampleContext): Suggestion {
+    const delegate = this.delegates[this.choice(space)];
+    return delegate.suggest(space, history, { ...ctx, rng: new Rng(ctx.seed, ctx.index, delegate.name) });
+  }
+}

@@ -2,8 +2,6 @@
  * The table of `kubetune` commands. Each is declared here (name, arguments, options: what
  * `--help` shows) and implemented in its own module under commands/, imported only when the
  * command runs — so `kubetune --help` loads neither tfjs nor the Kubernetes client.
- *
- * Commands still to come (get, trials, convert) are added here when they exist.
  */
 export interface OptionSpec {
   flags: string;
@@ -53,6 +51,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--top <n>', description: 'rows of the best-trials table', defaultValue: '10' },
     ],
     load: () => import('./commands/report.js'),
+  },
+  {
+    name: 'convert',
+    args: '<format> <file>',
+    summary: 'convert a Katib Experiment (format: katib) into a TuningStudy: YAML on stdout, what could not be carried on stderr',
+    options: [{ flags: '--json', description: 'print {study, notes, validation} as JSON instead of YAML' }],
+    load: () => import('./commands/convert.js'),
   },
   {
     name: 'operator',

@@ -23,12 +23,15 @@
  *    time. We transpose explicitly (wasm's Transpose kernel is fast) and call the original
  *    kernel untransposed. Same for `_FusedMatMul`.
  *
+ * 4. `MaxPoolGrad` is replaced by a loop over the wasm heap (wasm-maxpool-grad.ts).
+ *
  * All cover NHWC, dilation 1, any stride and 'same'/'valid'/explicit padding whose sides are
  * smaller than the kernel: everything the CNN family (model/cnn.ts) can build.
  * `installWasmKernels` must run after the wasm backend is registered and before training.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
+import { maxPoolGradKernel } from './wasm-maxpool-grad.js';
 
 const WASM = 'wasm';
 let installed = false;
@@ -146,6 +149,8 @@ export function installWasmKernels(): void {
     kernelFunc: ({ inputs, attrs }) =>
       conv2dBackpropInputViaConv(inputs.dy as tf.Tensor4D, inputs.filter as tf.Tensor4D, attrs as unknown as ConvGradAttrs & { inputShape: [number, number, number, number] }),
   });
+  if (tf.getKernel('MaxPoolGrad', WASM) !== undefined) tf.unregisterKernel('MaxPoolGrad', WASM);
+  tf.registerKernel({ kernelName: 'MaxPoolGrad', backendName: WASM, kernelFunc: maxPoolGradKernel });
   for (const name of ['BatchMatMul', '_FusedMatMul']) {
     const original = tf.getKernel(name, WASM);
     if (original === undefined) continue;

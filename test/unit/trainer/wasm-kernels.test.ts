@@ -69,6 +69,28 @@ describe('wasm kernels added or repaired for training', () => {
     });
   }
 
+  for (const { size, strides, padding } of [
+    { size: 2, strides: 2, padding: 'valid' },
+    { size: 3, strides: 2, padding: 'same' },
+    { size: 2, strides: 1, padding: 'valid' },
+  ] as const) {
+    it(`matches the cpu backend's max-pool gradient, ties included (size ${size}, stride ${strides}, ${padding})`, async () => {
+      // Values from a handful of levels, so many windows hold tied maxima: both backends must
+      // give the gradient to the first one.
+      const rng = new Rng(11);
+      const xv = Float32Array.from({ length: 2 * 7 * 9 * 3 }, () => Math.floor(rng.next() * 4));
+      const grads = () => {
+        const x = tf.tensor4d(xv, [2, 7, 9, 3]);
+        const f = (a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, size, strides, padding), tf.linspace(0.5, 2, 3)));
+        return [tf.grad(f)(x)];
+      };
+      const [wasm] = (await onBackend('wasm', grads)) as [Float32Array];
+      const [cpu] = (await onBackend('cpu', grads)) as [Float32Array];
+      assert.deepEqual(Array.from(wasm), Array.from(cpu));
+      await tf.setBackend('wasm');
+    });
+  }
+
   it('matches a central finite difference of the loss on the wasm backend itself', async () => {
     await tf.setBackend('wasm');
     const xv = randomValues(1 * 6 * 6 * 2, 3);

@@ -34,10 +34,12 @@ export interface TpeOptions {
   /** Most trials counted as good. Default 25. */
   readonly gammaMax: number;
   /**
-   * Size the magic clip by the number of finished trials rather than by the observations of the
-   * estimator (at most 25 for l(x)), so good kernels may narrow as the study grows. Default false.
+   * Let kernels narrow as the study grows: the magic clip's n becomes the larger of the
+   * estimator's observations and this fraction of the finished trials, so l(x), capped at 25
+   * observations, is no longer held at range/27 for ever. 0 is Optuna's rule. Default 1
+   * (`preset: 'optuna'`: 0).
    */
-  readonly clipOnStudy: boolean;
+  readonly clipByStudy: number;
 }
 
 export type TpePreset = 'optuna' | 'kubetune';
@@ -54,15 +56,16 @@ export const OPTUNA_PRESET: TpeOptions = Object.freeze({
   endpoints: false,
   gammaFraction: 0.1,
   gammaMax: 25,
-  clipOnStudy: false,
+  clipByStudy: 0,
 });
 
 /** Our defaults: Optuna's, with the deviations listed in the header of sampler.ts. */
 export const KUBETUNE_PRESET: TpeOptions = Object.freeze({
   ...OPTUNA_PRESET,
+  clipByStudy: 1,
 });
 
-type Kind = 'boolean' | 'count' | 'positiveCount' | 'nonNegative' | 'fraction';
+type Kind = 'boolean' | 'count' | 'positiveCount' | 'nonNegative' | 'fraction' | 'unit';
 
 const FIELDS: Record<keyof TpeOptions, Kind> = {
   startupTrials: 'count',
@@ -75,7 +78,7 @@ const FIELDS: Record<keyof TpeOptions, Kind> = {
   endpoints: 'boolean',
   gammaFraction: 'fraction',
   gammaMax: 'positiveCount',
-  clipOnStudy: 'boolean',
+  clipByStudy: 'unit',
 };
 
 const RULES: Record<Kind, [(v: unknown) => boolean, string]> = {
@@ -84,6 +87,7 @@ const RULES: Record<Kind, [(v: unknown) => boolean, string]> = {
   positiveCount: [(v) => Number.isInteger(v) && (v as number) >= 1, 'must be an integer >= 1'],
   nonNegative: [(v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'must be a finite number >= 0'],
   fraction: [(v) => typeof v === 'number' && v > 0 && v <= 1, 'must be a number in (0, 1]'],
+  unit: [(v) => typeof v === 'number' && v >= 0 && v <= 1, 'must be a number in [0, 1]'],
 };
 
 /**

@@ -174,3 +174,25 @@ export function valuesPaths(schemaText = valuesSchema()): string[] {
   walk(JSON.parse(schemaText) as Json, '');
   return out;
 }
+
+/**
+ * The unused-value check: the declared paths no template reads. A path counts as read when a
+ * template reads it or a map above it whole (`toYaml .Values.resources`,
+ * `with .Values.podDisruptionBudget`).
+ */
+export function unusedValues(declared: readonly string[], references: Iterable<string>): string[] {
+  const refs = [...references];
+  return declared.filter((p) => !refs.some((r) => r === p || p.startsWith(`${r}.`)));
+}
+
+/** The opposite check: values templates read that values.yaml does not declare (a typo reads nothing). */
+export function undeclaredValues(declared: readonly string[], references: Iterable<string>): string[] {
+  return [...references].filter((r) => !declared.some((p) => p === r || p.startsWith(`${r}.`) || r.startsWith(`${p}.`)));
+}
+
+/** Every `.Values.a.b` path read in template text. */
+export function valueReferences(templateText: string): Set<string> {
+  const refs = new Set<string>();
+  for (const m of templateText.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) refs.add(m[1]!.slice(1));
+  return refs;
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BUNDLE_FILE, CHART_DIR, CRD_TEMPLATE, SCHEMA_FILE, crdTemplate, valuesPaths, valuesSchema } from '../../../helm/chart-gen.js';
+import { BUNDLE_FILE, CHART_DIR, CRD_TEMPLATE, SCHEMA_FILE, crdTemplate, undeclaredValues, unusedValues, valueReferences, valuesPaths, valuesSchema } from '../../../helm/chart-gen.js';
 import { renderBundle } from '../../../helm/render.js';
 import { helmOrSkip } from './chart.js';
 
@@ -14,12 +14,8 @@ const FIX = 'run `npm run generate:helm` and commit the result';
 
 /** Every `.Values.a.b` a template or helper reads. */
 function templateReferences(): Set<string> {
-  const refs = new Set<string>();
   const dir = join(CHART_DIR, 'templates');
-  for (const f of readdirSync(dir)) {
-    for (const m of readFileSync(join(dir, f), 'utf8').matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) refs.add(m[1]!.slice(1));
-  }
-  return refs;
+  return valueReferences(readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n'));
 }
 
 describe('generated chart files', () => {
@@ -40,19 +36,20 @@ describe('generated chart files', () => {
 
 describe('values.yaml', () => {
   const refs = templateReferences();
-  // A value counts as used when a template reads it, or reads a map above it whole (toYaml
-  // .Values.resources, `with .Values.podDisruptionBudget`).
-  const used = (path: string) => [...refs].some((r) => r === path || path.startsWith(`${r}.`));
 
   it('every value is used by a template', () => {
-    const unused = valuesPaths().filter((p) => !used(p));
-    assert.deepEqual(unused, [], 'values no template reads: remove them or use them');
+    assert.deepEqual(unusedValues(valuesPaths(), refs), [], 'values no template reads: remove them or use them');
   });
 
   it('every value a template reads is declared in values.yaml', () => {
-    const declared = valuesPaths();
-    const undeclared = [...refs].filter((r) => !declared.some((p) => p === r || p.startsWith(`${r}.`) || r.startsWith(`${p}.`)));
-    assert.deepEqual(undeclared, []);
+    assert.deepEqual(undeclaredValues(valuesPaths(), refs), []);
+  });
+
+  it('the two checks catch what they must', () => {
+    const schema = valuesSchema('# A.\na:\n  # B.\n  b: 1\n  # C.\n  c: 2\n# D.\nd: {}\n');
+    const tpl = '{{ .Values.a.b }} {{ toYaml .Values.d }} {{ .Values.a.typo }}';
+    assert.deepEqual(unusedValues(valuesPaths(schema), valueReferences(tpl)), ['a.c']);
+    assert.deepEqual(undeclaredValues(valuesPaths(schema), valueReferences(tpl)), ['a.typo']);
   });
 
   it('each key has a description, optional keys included', () => {

@@ -4,7 +4,11 @@
 // (That the pods meet Pod Security "restricted" is checked by the real apiserver in
 // test/integration/helm/pod-security.test.ts; here only the fields are read.)
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { CHART_DIR } from '../../../helm/chart-gen.js';
 import { loadOperatorRules, rbacProblems } from '../../../operator/controller/rbac.js';
 import { ciFile, helmOrSkip, ofKind, one, render, type Obj } from './chart.js';
 
@@ -194,4 +198,22 @@ describe('helm template: values that contradict each other stop the render', () 
     const objs = await render(helm, ['--set', 'replicaCount=2', '--set', 'podDisruptionBudget.enabled=true', '--set', 'podDisruptionBudget.maxUnavailable=1', '--set', 'podDisruptionBudget.minAvailable=null']);
     assert.deepEqual(one(objs, 'PodDisruptionBudget').spec.maxUnavailable, 1);
   });
+});
+
+describe('helpers called the wrong way stop with a usage message', () => {
+  for (const [call, message] of [
+    ['include "kubetune.image" .Values.image', /call it as \(list \.Values\.image \.Chart\.AppVersion\)/],
+    ['include "kubetune.image" (list "ghcr.io/x" .Chart.AppVersion)', /call it as \(list \.Values\.image/],
+    ['include "kubetune.suffixed" "edit"', /kubetune\.suffixed: call it as \(list \$ "suffix"\)/],
+  ] as const) {
+    it(call, async (t) => {
+      const helm = helmOrSkip(t);
+      if (!helm) return;
+      const dir = mkdtempSync(join(tmpdir(), 'kubetune-chart-'));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      cpSync(CHART_DIR, join(dir, 'kubetune'), { recursive: true });
+      writeFileSync(join(dir, 'kubetune', 'templates', 'misuse.yaml'), `# {{ ${call} }}\n`);
+      await assert.rejects(render(helm, [], join(dir, 'kubetune')), message);
+    });
+  }
 });

@@ -110,6 +110,8 @@ describe('TPE settings', () => {
     assert.equal(o.multivariate, true);
     assert.equal(o.group, true);
     assert.equal(o.constantLiar, true);
+    assert.equal(o.clipByStudy, 1); // the documented deviation
+    assert.equal(OPTUNA_PRESET.clipByStudy, 0);
     assert.deepEqual(parseTpeOptions({ preset: 'optuna' }), OPTUNA_PRESET);
     assert.equal(parseTpeOptions({ preset: 'optuna', candidates: 48 }).candidates, 48);
   });

@@ -157,7 +157,11 @@ export async function run(args: string[]): Promise<void> {
       rssMaxMiB: phaseMax(bigPhase),
     };
     console.error(`bench operator: ${cfg.trials} trials: study ${sizes.studyObjectBytes} B, largest shard ${sizes.largestShardBytes} B`);
+    // Its history goes (garbage collector) before the next phase, so the two do not overlap.
     await rest.delete(`${studies(ns)}/big`);
+    await until('the big study\'s history collected', async () =>
+      (((await rest.get(`/api/v1/namespaces/${ns}/configmaps?labelSelector=${selector}`)).items as Obj[]).length === 0 ? true : undefined), 300_000, 1_000);
+    await sleep(5_000);
 
     // 4. Memory with many studies and trials in the caches.
     const loadPhase = phaseStart();
@@ -215,7 +219,7 @@ export async function run(args: string[]): Promise<void> {
 }
 
 function markdown(r: {
-  command: string; machine: Record<string, unknown>; firstJobMs: ReturnType<typeof stats>; turnaroundMs: ReturnType<typeof stats>;
+  command: string; machine: Record<string, unknown>; loadavg: number[]; firstJobMs: ReturnType<typeof stats>; turnaroundMs: ReturnType<typeof stats>;
   sizes: Record<string, number | string>; memory: Record<string, number>;
 }): string {
   const kib = (b: number | string) => `${(Number(b) / 1024).toFixed(1)} KiB`;
@@ -224,7 +228,9 @@ function markdown(r: {
 \`${r.command}\` — the operator (\`kubetune operator\`, compiled, \`node --max-semi-space-size=2\`, leader election on)
 on the test cluster of \`test/cluster\` (real kube-apiserver, controller-manager and scheduler; the
 process-kubelet runs trials as local processes), ${r.machine.cpus} CPUs (${r.machine.cpuModel}). Trials are instant
-\`node -e\` scripts that write their result and exit. See bench/operator.ts for the method.
+\`node -e\` scripts that write their result and exit. See bench/operator.ts for the method. Load
+average at the end: ${r.loadavg.map((l) => l.toFixed(1)).join(' / ')} (the machine is shared with other work, so times
+stretch with the load).
 
 | Measure | p50 | p95 | samples | goal |
 | --- | ---: | ---: | ---: | --- |

@@ -18,6 +18,13 @@ export interface CommandSpec {
   load: () => Promise<{ default: (args: string[], options: Record<string, unknown>) => Promise<number> }>;
 }
 
+/** How the cluster commands find the cluster and the study, as kubectl's flags do. */
+const CLUSTER_OPTIONS: OptionSpec[] = [
+  { flags: '-n, --namespace <ns>', description: 'namespace of the study (default: the kubeconfig context\'s, else "default")' },
+  { flags: '--kubeconfig <file>', description: 'kubeconfig to use (default: KUBECONFIG, ~/.kube/config, then in-cluster)' },
+  { flags: '--context <name>', description: 'kubeconfig context to use (default: the current one)' },
+];
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
@@ -42,15 +49,40 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'report',
-    args: '<results-dir>',
-    summary: 'write a self-contained HTML report of a local study (and CSV/XLSX exports of its trials)',
+    args: '<results-dir|study>',
+    summary: 'write a self-contained HTML report of a local study or of a study on a cluster (and CSV/XLSX exports of its trials)',
     options: [
-      { flags: '--out <file>', description: 'where the HTML report goes (default <results-dir>/report.html)' },
-      { flags: '--csv [file]', description: 'also export every trial as CSV (default <results-dir>/trials.csv)' },
-      { flags: '--xlsx [file]', description: 'also export every trial as an Excel workbook (default <results-dir>/trials.xlsx)' },
+      { flags: '--out <file>', description: 'where the HTML report goes (default <results-dir>/report.html; for a cluster study ./<study>-report.html)' },
+      { flags: '--csv [file]', description: 'also export every trial as CSV (default <results-dir>/trials.csv, or ./<study>-trials.csv)' },
+      { flags: '--xlsx [file]', description: 'also export every trial as an Excel workbook (default <results-dir>/trials.xlsx, or ./<study>-trials.xlsx)' },
       { flags: '--top <n>', description: 'rows of the best-trials table', defaultValue: '10' },
+      ...CLUSTER_OPTIONS,
     ],
     load: () => import('./commands/report.js'),
+  },
+  {
+    name: 'get',
+    args: '[study]',
+    summary: 'studies on a cluster: a table of them, or one in detail (phase, trial counts, best trial, conditions)',
+    options: [
+      ...CLUSTER_OPTIONS,
+      { flags: '-A, --all-namespaces', description: 'list the studies of every namespace' },
+      { flags: '--json', description: 'print the TuningStudy objects as JSON' },
+    ],
+    load: () => import('./commands/get.js'),
+  },
+  {
+    name: 'trials',
+    args: '<study>',
+    summary: 'every trial of a study on a cluster (its complete history, and the trials still running)',
+    options: [
+      ...CLUSTER_OPTIONS,
+      { flags: '--sort <key>', description: 'index, or value (best first)', defaultValue: 'index' },
+      { flags: '--state <state>', description: 'only trials in this state: pending, running, succeeded, failed or pruned' },
+      { flags: '--limit <n>', description: 'at most this many rows' },
+      { flags: '--json', description: 'print the trials as a JSON array' },
+    ],
+    load: () => import('./commands/trials.js'),
   },
   {
     name: 'convert',

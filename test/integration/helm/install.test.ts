@@ -137,12 +137,16 @@ test('README "Install on a cluster" works; helm upgrade adds a CRD field; helm u
   // The README, command by command.
   const installValues = await testValues('install-values.yaml');
   let listed = '';
+  let notes = '';
   for (const words of readmeCommands()) {
     const isInstall = words[0] === 'helm' && words[1] === 'install';
     const out = await sh(words, isInstall ? ['-f', installValues] : []);
+    if (isInstall) notes = out;
     if (words[0] === 'kubectl' && words[1] === 'get') listed = out;
   }
   assert.match(listed, /^quickstart\s.*Completed/m, `kubectl get tuningstudies printed:\n${listed}`);
+  // NOTES.txt tells the next step, in the namespace the operator watches.
+  assert.match(notes, new RegExp(`kubectl get tuningstudies -n ${ns['ml-team']}`), notes);
 
   const studyPath = `/apis/kubetune.io/v1alpha1/namespaces/${ns['ml-team']}/tuningstudies/quickstart`;
   const study = await rest.get(studyPath);

@@ -65,7 +65,11 @@ export function buildFailureReason(): string | undefined {
 export async function ensureBinaries(names: readonly BinaryName[] = CONTROL_PLANE): Promise<string | undefined> {
   if (missingBinaries(names).length === 0) return undefined;
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn('bash', [BUILD_SCRIPT], { stdio: ['ignore', process.stderr, process.stderr] });
+    // The cache path is passed on so the script and this module agree even without $HOME.
+    const child = spawn('bash', [BUILD_SCRIPT], {
+      stdio: ['ignore', process.stderr, process.stderr],
+      env: { ...process.env, KUBETUNE_CACHE: cacheDir() },
+    });
     child.on('error', () => resolve(-1));
     child.on('exit', (c) => resolve(c));
   });

@@ -13,7 +13,8 @@ import { numericFromUnit, snap } from '../../space/numeric.js';
 import type { SearchSpace } from '../../space/space.js';
 import type { ParamSpec, Params, ParamValue, Scalar } from '../../space/types.js';
 import type { Rng } from '../rng.js';
-import { type Dimension, toGrid } from './parzen.js';
+import { toGrid } from './kernels.js';
+import type { Dimension } from './parzen.js';
 
 export class GroupEncoding {
   readonly dims: Dimension[] = [];

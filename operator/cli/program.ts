@@ -19,7 +19,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     for (const o of spec.options) cmd.option(o.flags, o.description, o.defaultValue as string | boolean | undefined);
     cmd.action(async (...received: unknown[]) => {
       // commander passes the declared arguments, then the options object, then the command.
-      const args = received.slice(0, -2).flatMap((a) => (Array.isArray(a) ? a.map(String) : [String(a)]));
+      // An optional argument left out arrives as undefined: it is absent, not the word "undefined".
+      const args = received.slice(0, -2).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? a.map(String) : [String(a)]));
       const options = received.at(-2) as Record<string, unknown>;
       const command = await spec.load();
       setExitCode(await command.default(args, options));

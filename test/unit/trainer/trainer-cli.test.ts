@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatMetricLine, parseMetricLine } from '../../../operator/api/trial-contract.js';
+import { formatMetricLine, parseMetricLine, parseTrialResult } from '../../../operator/api/trial-contract.js';
+import { gzipSync } from 'node:zlib';
+import { Rng } from '../../../trainer/rng.js';
 import { runTrainer, tempDir } from './run-trainer.js';
 
 describe('kubetune-trainer (end to end, as a child process)', () => {
@@ -92,5 +94,41 @@ describe('kubetune-trainer (end to end, as a child process)', () => {
     }
     assert.deepEqual(JSON.parse(readFileSync(join(outDir, 'params.json'), 'utf8')).features, ['petal_width', 'petal_length']);
     assert.equal(JSON.parse(readFileSync(join(outDir, 'run.json'), 'utf8')).seed, 3);
+  });
+
+  it('falls back to <output dir>/termination-log when the result path cannot be written, and says so', async () => {
+    const outDir = join(tempDir(), 'out');
+    const run = await runTrainer(['--dataset', 'iris', '--param', 'epochs=1'], {
+      env: { KUBETUNE_RESULT_FILE: '/nonexistent-dir/termination-log', KUBETUNE_OUTPUT_DIR: outDir },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /cannot write the result to \/nonexistent-dir\/termination-log \(ENOENT\); wrote it to .*termination-log/);
+    const result = parseTrialResult(readFileSync(join(outDir, 'termination-log'), 'utf8'));
+    assert.equal(result.status, 'succeeded');
+    assert.equal(result.step, 1);
+  });
+
+  it('trains a CNN on IDX images on the wasm backend (gzip files found by their usual names)', async () => {
+    // 300 images of 6x6: class 1 when the left half is brighter than the right half.
+    const dir = tempDir();
+    const rng = new Rng(2);
+    const n = 300;
+    const pixels = Buffer.alloc(n * 36);
+    const labels = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) {
+      const label = rng.next() < 0.5 ? 1 : 0;
+      labels[i] = label;
+      for (let p = 0; p < 36; p++) {
+        const left = p % 6 < 3;
+        pixels[i * 36 + p] = Math.floor(rng.next() * 120) + (left === (label === 1) ? 120 : 0);
+      }
+    }
+    const header = (dims: number[]) => Buffer.from([0, 0, 8, dims.length, ...dims.flatMap((d) => [0, 0, d >> 8, d & 255])]);
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), gzipSync(Buffer.concat([header([n, 6, 6]), pixels])));
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(Buffer.concat([header([n]), labels])));
+    const run = await runTrainer(['--dataset', dir, '--model', 'cnn', '--param', 'conv_blocks=1', '--param', 'filters=4', '--param', 'dense_units=8', '--param', 'epochs=8', '--param', 'learning_rate=0.01', '--param', 'batch_size=16']);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /backend wasm/);
+    assert.ok((run.result?.metrics.val_accuracy ?? 0) >= 0.9, `val_accuracy ${run.result?.metrics.val_accuracy}`);
   });
 });

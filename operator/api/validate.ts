@@ -50,8 +50,33 @@ export interface ValidationResult {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * Deepest nesting and most values a study document may hold. The schema's deepest field is about
+ * ten levels down and a real study has hundreds of values; a document past these bounds is refused
+ * before anything recursive (structuredClone, ajv) walks it, which would otherwise overflow the
+ * stack — found by test/reliability/fuzz.test.ts. The node budget also stops YAML alias bombs.
+ */
+export const MAX_DOCUMENT_DEPTH = 64;
+export const MAX_DOCUMENT_NODES = 200_000;
+
+/** An issue for a document that is too deep or too large, found without recursion. */
+function checkSize(raw: unknown): Issue | undefined {
+  const stack: [unknown, string, number][] = [[raw, '', 0]];
+  let nodes = 0;
+  while (stack.length > 0) {
+    const [node, path, depth] = stack.pop() as [unknown, string, number];
+    if (++nodes > MAX_DOCUMENT_NODES) return { code: 'too_large', path, message: `the document holds more than ${MAX_DOCUMENT_NODES} values` };
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth >= MAX_DOCUMENT_DEPTH) return { code: 'too_deep', path, message: `nested deeper than ${MAX_DOCUMENT_DEPTH} levels` };
+    for (const [key, value] of Object.entries(node)) stack.push([value, joinPath(path, key), depth + 1]);
+  }
+  return undefined;
+}
+
 /** Runs every check on a parsed study document and collects all issues. */
 export function validateStudy(raw: unknown): ValidationResult {
+  const oversize = checkSize(raw);
+  if (oversize !== undefined) return { issues: [oversize], study: raw as TuningStudy };
   const doc = structuredClone(raw) as TuningStudy;
   const issues: Issue[] = [];
   if (!checkShape(doc)) issues.push(...(checkShape.errors ?? []).map(issueFromAjv));

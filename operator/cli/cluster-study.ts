@@ -57,7 +57,10 @@ export function connectCluster(options: ClusterOptions): ClusterReader {
     kc.setCurrentContext(options.context);
   }
   const cluster = kc.getCurrentCluster();
-  if (cluster === null) throw new ExitError('no cluster to talk to', 1, 'pass --kubeconfig, set KUBECONFIG, or run in a pod');
+  // With no kubeconfig anywhere, client-node falls back to a made-up cluster at localhost:8080
+  // (kubectl's old insecure default); saying "cannot reach localhost:8080" would mislead.
+  const fallback = cluster?.name === 'cluster' && cluster.server === 'http://localhost:8080' && options.kubeconfig === undefined;
+  if (cluster === null || fallback) throw new ExitError('no cluster to talk to: no kubeconfig found', 1, 'pass --kubeconfig, set KUBECONFIG, or run in a pod');
   const namespace = options.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'default';
   const custom = kc.makeApiClient(CustomObjectsApi);
   const core = kc.makeApiClient(CoreV1Api);

@@ -19,6 +19,7 @@ const fixture = JSON.parse(readFileSync(new URL('./fixtures/truncnorm.json', imp
   log_ndtr: [number, number][];
   truncnorm_logpdf: [number, number, number, number][];
   truncnorm_ppf: [number, number, number, number][];
+  optuna_parzen: { observations: Record<string, number[]>; points: Record<string, number[]>; log_pdf: number[] }[];
 };
 
 function close(actual: number, expected: number, rel: number, what: string): void {
@@ -218,6 +219,37 @@ describe('ParzenEstimator', () => {
       }
       close(got[c] as number, Math.log(sum), 1e-9, `log density at point ${c}`);
     }
+  });
+
+  it("equals Optuna 5.0's Parzen estimator (an oracle exported once) on floats, log floats, ints, log ints and categories", () => {
+    const opts1 = { priorWeight: 1, magicClip: true, endpoints: false };
+    const [floats, discrete] = fixture.optuna_parzen as [(typeof fixture.optuna_parzen)[0], (typeof fixture.optuna_parzen)[0]];
+    const columns = (obs: Record<string, number[]>, names: string[], transform: (name: string, v: number) => number) =>
+      Float64Array.from(names.flatMap((name) => (obs[name] as number[]).map((v) => transform(name, v))));
+    const rows = (pts: Record<string, number[]>, names: string[], transform: (name: string, v: number) => number) => {
+      const count = (pts[names[0] as string] as number[]).length;
+      return Float64Array.from({ length: count * names.length }, (_, i) => transform(names[i % names.length] as string, (pts[names[i % names.length] as string] as number[])[Math.floor(i / names.length)] as number));
+    };
+    // Floats: the log float enters on its internal (log) scale.
+    const logLr = (name: string, v: number) => (name === 'lr' ? Math.log(v) : v);
+    const fDims: Dimension[] = [
+      { kind: 'continuous', low: 0, high: 1 },
+      { kind: 'continuous', low: -5, high: 5 },
+      { kind: 'continuous', low: Math.log(1e-4), high: 0 },
+    ];
+    const n = (floats.observations.x as number[]).length;
+    const pf = new ParzenEstimator(fDims, columns(floats.observations, ['x', 'y', 'lr'], logLr), n, defaultWeights(n), opts1);
+    pf.logPdf(rows(floats.points, ['x', 'y', 'lr'], logLr), floats.log_pdf.length).forEach((v, i) => close(v, floats.log_pdf[i] as number, 1e-12, `floats, point ${i}`));
+    // Ints (grid values) and a categorical (indices).
+    const same = (_: string, v: number) => v;
+    const dDims: Dimension[] = [
+      { kind: 'discrete', low: 0.5, high: 10.5, min: 1, max: 10, step: 1, log: false },
+      { kind: 'discrete', low: Math.log(0.5), high: Math.log(256.5), min: 1, max: 256, step: 1, log: true },
+      { kind: 'categorical', choices: 3 },
+    ];
+    const m = (discrete.observations.k as number[]).length;
+    const pd = new ParzenEstimator(dDims, columns(discrete.observations, ['k', 'u', 'c'], same), m, defaultWeights(m), opts1);
+    pd.logPdf(rows(discrete.points, ['k', 'u', 'c'], same), discrete.log_pdf.length).forEach((v, i) => close(v, discrete.log_pdf[i] as number, 1e-12, `discrete, point ${i}`));
   });
 
   it('draws samples inside the bounds, on the grid, with the density it reports', () => {

@@ -27,10 +27,22 @@ export type ReconcileOutcome = (typeof RECONCILE_RESULTS)[number];
 
 const TRIAL_STATES = ['succeeded', 'failed', 'pruned'] as const;
 
-/** A reason as a label value: CamelCase words only, or `Other` (keeps cardinality bounded). */
+/**
+ * Trial outcome reasons that may appear as a label: the operator's own (engine/outcome.ts,
+ * observe.ts) and the built-in trainer's (trainer/errors.ts). A trial can write any `reason` in
+ * its result document; passing its words through would let one study put text on an endpoint
+ * other namespaces' viewers scrape, and grow the series without bound (test/reliability/security).
+ */
+export const KNOWN_TRIAL_REASONS: ReadonlySet<string> = new Set([
+  'Timeout', 'PendingTimeout', 'Pruned', 'Cancelled', 'Signal', 'OOMKilled', 'ExitCode', 'BadResult', 'TrialFailed',
+  'BadMetricLine', 'MetricMissing', 'MetricNaN', 'MetricInfinite', 'JobDeleted',
+  'InvalidParameter', 'InvalidConfig', 'DatasetError', 'NonFiniteLoss', 'BackendError', 'InternalError',
+]);
+
+/** A reason as a label value: a known reason, or `Other` (bounded, and no trial's own words). */
 export function reasonLabel(reason: string | undefined): string {
   if (reason === undefined || reason === '') return '';
-  return /^[A-Za-z]{1,40}$/.test(reason) ? reason : 'Other';
+  return KNOWN_TRIAL_REASONS.has(reason) ? reason : 'Other';
 }
 
 export interface MetricsSources {

@@ -89,6 +89,26 @@ const algorithm = obj(
     name: str('Sampler name: random, grid, tpe, sobol, ...', { maxLength: 32, default: DEFAULTS.algorithm }),
     seed: int('Seed of every random draw: the same seed gives the same trials.', { minimum: 0, maximum: 4294967295, default: DEFAULTS.seed }),
     settings: freeform('Sampler settings, e.g. startupTrials for tpe or ordered for grid. Checked by the sampler.', 32),
+    repeats: int(
+      'Times each configuration is trained, each time with its own seed (KUBETUNE_SEED differs per repeat); the configuration scores the mean of its succeeded repeats and the samplers see one result per configuration. Every repeat is a trial: maxTrials and parallelism count repeats. Default 1.',
+      { minimum: 1, maximum: 100 },
+    ),
+    stages: list(
+      'Earlier strategies, run in order before name: each proposes the next trials configurations (e.g. sobol for 20, then name refines around the best). Every stage sees the whole history.',
+      obj('One stage of a staged search.', {
+        name: str('Sampler name of the stage.', { maxLength: 32 }),
+        trials: int('Configurations this stage proposes.', { minimum: 1, maximum: 100000 }),
+        settings: freeform('Settings of the stage sampler.', 32),
+      }, ['name', 'trials']),
+      8,
+    ),
+    warmStart: obj(
+      'Finished trials of an earlier study given to the sampler as history: they inform the search but are not trials of this study (no index, no budget).',
+      {
+        resultsDir: str('Local runs: results directory of the earlier study (relative to the study file).', { maxLength: 1024 }),
+        study: str('On a cluster: name of an earlier TuningStudy in the same namespace.', { maxLength: 253 }),
+      },
+    ),
   },
   [],
   { default: {} },
@@ -224,6 +244,15 @@ export const statusSchema: SchemaNode = obj(
       params: freeform('Its parameters.', MAX_PARAMETERS),
       metrics: map('Its final metrics.', num('Metric value.'), 32),
     }, ['index']),
+    bestConfiguration: obj('With algorithm.repeats above 1: the configuration with the best mean over its succeeded repeats, and their spread.', {
+      trials: list('Indices of its repeats.', int('Trial index.', { minimum: 0 }), 100),
+      params: freeform('Its parameters.', MAX_PARAMETERS),
+      n: int('Succeeded repeats the statistics are over.', { minimum: 0 }),
+      mean: num('Mean objective value.'),
+      std: num('Sample standard deviation (0 for one repeat).'),
+      min: num('Smallest value.'),
+      max: num('Largest value.'),
+    }, ['trials', 'mean']),
     topTrials: list(`The best trials, best first (at most ${MAX_TOP_TRIALS}).`, trialSummary, MAX_TOP_TRIALS),
     recentTrials: list(`The most recently finished trials, newest first (at most ${MAX_RECENT_TRIALS}).`, trialSummary, MAX_RECENT_TRIALS),
   },

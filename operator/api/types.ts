@@ -18,10 +18,26 @@ export interface ObjectiveSpec {
   valueFrom?: ValueFrom;
 }
 
+export interface AlgorithmStage {
+  name: string;
+  trials: number;
+  settings?: Record<string, unknown>;
+}
+
+export interface WarmStartSpec {
+  resultsDir?: string;
+  study?: string;
+}
+
 export interface AlgorithmSpec {
   name?: string;
   seed?: number;
   settings?: Record<string, unknown>;
+  /** Trainings per configuration (default 1). */
+  repeats?: number;
+  /** Strategies run before `name`, each for its `trials` configurations. */
+  stages?: AlgorithmStage[];
+  warmStart?: WarmStartSpec;
 }
 
 export interface EarlyStoppingSpec {
@@ -107,7 +123,13 @@ export interface ResolvedSpec {
   name: string;
   objective: Required<Pick<ObjectiveSpec, 'metric' | 'goal' | 'valueFrom'>> & Pick<ObjectiveSpec, 'targetValue'> & { additionalMetrics: string[] };
   parameters: ParamSpec[];
-  algorithm: { name: string; seed: number; settings: Record<string, unknown> };
+  algorithm: {
+    name: string; seed: number; settings: Record<string, unknown>;
+    /** Trainings per configuration; absent means 1. */
+    repeats?: number;
+    stages?: { name: string; trials: number; settings: Record<string, unknown> }[];
+    warmStart?: WarmStartSpec;
+  };
   earlyStopping: { name: string; settings: Record<string, unknown> };
   budget: ResolvedBudget;
   suspend: boolean;
@@ -152,6 +174,8 @@ export interface TuningStudyStatus {
   completionTime?: string;
   counts?: TrialCounts;
   bestTrial?: { index: number; value?: number; params?: Params; metrics?: Record<string, number> };
+  /** With repeats: the best configuration by mean, with the spread over its repeats. */
+  bestConfiguration?: { trials: number[]; params?: Params; n?: number; mean: number; std?: number; min?: number; max?: number };
   topTrials?: TrialSummary[];
   recentTrials?: TrialSummary[];
 }

@@ -135,6 +135,18 @@ function checkSampler(spec: Record<string, unknown>, space: SearchSpace): Issue[
   const settings = isRecord(algorithm.settings) ? algorithm.settings : {};
   const seed = typeof algorithm.seed === 'number' ? algorithm.seed : 0;
   const goal: Goal = isRecord(spec.objective) && spec.objective.goal === 'minimize' ? 'minimize' : 'maximize';
+  const stages = Array.isArray(algorithm.stages) ? algorithm.stages : [];
+  const stageIssues = stages.flatMap((st: unknown, i: number) => {
+    if (!isRecord(st) || typeof st.name !== 'string') return [];
+    try {
+      createSampler(st.name, isRecord(st.settings) ? st.settings : {}, `/spec/algorithm/stages/${i}/name`);
+      return [];
+    } catch (err) {
+      if (err instanceof SpecError) return [...err.issues];
+      return [{ code: 'sampler_rejects', path: `/spec/algorithm/stages/${i}`, message: `stage "${st.name}" cannot search this space: ${(err as Error).message}` }];
+    }
+  });
+  if (stageIssues.length > 0) return stageIssues;
   try {
     const sampler = createSampler(name, settings, '/spec/algorithm/name');
     sampler.suggest(space, [], { index: 0, seed, goal, rng: new Rng(seed, 0, name) });
@@ -184,10 +196,18 @@ function resolve(doc: TuningStudy): ResolvedSpec {
     name: doc.metadata.name,
     objective,
     parameters: spec.parameters,
-    algorithm: { name: spec.algorithm?.name ?? DEFAULTS.algorithm, seed: spec.algorithm?.seed ?? DEFAULTS.seed, settings: spec.algorithm?.settings ?? {} },
+    algorithm: resolveAlgorithm(spec.algorithm),
     earlyStopping: { name: spec.earlyStopping?.name ?? DEFAULTS.pruner, settings: spec.earlyStopping?.settings ?? {} },
     budget: resolvedBudget,
     suspend: spec.suspend ?? DEFAULTS.suspend,
     workload: spec.trainer !== undefined ? { kind: 'trainer', trainer: spec.trainer } : { kind: 'template', template: spec.template ?? {} },
   };
+}
+
+function resolveAlgorithm(a: TuningStudy['spec']['algorithm']): ResolvedSpec['algorithm'] {
+  const out: ResolvedSpec['algorithm'] = { name: a?.name ?? DEFAULTS.algorithm, seed: a?.seed ?? DEFAULTS.seed, settings: a?.settings ?? {} };
+  if (a?.repeats !== undefined && a.repeats > 1) out.repeats = a.repeats;
+  if (a?.stages !== undefined && a.stages.length > 0) out.stages = a.stages.map((st) => ({ name: st.name, trials: st.trials, settings: st.settings ?? {} }));
+  if (a?.warmStart !== undefined) out.warmStart = { ...a.warmStart };
+  return out;
 }

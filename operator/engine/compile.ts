@@ -9,6 +9,8 @@ import { createSampler } from '../samplers/registry.js';
 import type { Sampler } from '../samplers/types.js';
 import { SearchSpace } from '../space/space.js';
 import { createStudyPruner } from './pruning.js';
+import { StagedSampler } from './stages.js';
+import { selectWarmTrials, type WarmTrial, WarmStartSampler } from './warm-start.js';
 
 export interface CompiledStudy {
   readonly spec: ResolvedSpec;
@@ -16,13 +18,35 @@ export interface CompiledStudy {
   readonly sampler: Sampler;
   /** Undefined when `earlyStopping.name` is `none`. */
   readonly pruner?: Pruner;
+  /** Trainings per configuration (`algorithm.repeats`, default 1); see repeats.ts. */
+  readonly repeats: number;
+  /** Warm-start trials the sampler sees (after `selectWarmTrials`); see warm-start.ts. */
+  readonly warmTrials: number;
 }
 
-export function compileStudy(spec: ResolvedSpec): CompiledStudy {
+export interface CompileOptions {
+  /**
+   * Finished trials of an earlier study for `algorithm.warmStart`, loaded by the body (the engine
+   * does no I/O). Ignored when the spec has no `warmStart`.
+   */
+  readonly warmStart?: readonly WarmTrial[];
+}
+
+export function compileStudy(spec: ResolvedSpec, options: CompileOptions = {}): CompiledStudy {
   const space = SearchSpace.parse(spec.parameters, '/spec/parameters');
-  const sampler = createSampler(spec.algorithm.name, samplerSettings(spec), '/spec/algorithm/name');
+  const warm = spec.algorithm.warmStart !== undefined && options.warmStart !== undefined ? selectWarmTrials(space, options.warmStart) : [];
+  const withWarm = (s: Sampler) => (warm.length > 0 ? new WarmStartSampler(s, warm) : s);
+  const main = withWarm(createSampler(spec.algorithm.name, samplerSettings(spec), '/spec/algorithm/name'));
+  const stages = spec.algorithm.stages ?? [];
+  const sampler = stages.length === 0
+    ? main
+    : new StagedSampler([
+      ...stages.map((st, i) => ({ sampler: withWarm(createSampler(st.name, st.settings, `/spec/algorithm/stages/${i}/name`)), trials: st.trials })),
+      { sampler: main },
+    ]);
   const pruner = createStudyPruner(spec);
-  return pruner === undefined ? { spec, space, sampler } : { spec, space, sampler, pruner };
+  const base = { spec, space, sampler, repeats: spec.algorithm.repeats ?? 1, warmTrials: warm.length };
+  return pruner === undefined ? base : { ...base, pruner };
 }
 
 /**
@@ -32,5 +56,6 @@ export function compileStudy(spec: ResolvedSpec): CompiledStudy {
 export function samplerSettings(spec: ResolvedSpec): Record<string, unknown> {
   const { name, settings } = spec.algorithm;
   if (name !== 'auto' || settings.budget !== undefined) return settings;
-  return { ...settings, budget: spec.budget.maxTrials };
+  // With repeats, the sampler proposes one configuration per `repeats` trials.
+  return { ...settings, budget: Math.ceil(spec.budget.maxTrials / (spec.algorithm.repeats ?? 1)) };
 }

@@ -17,7 +17,9 @@
  *     running) and `maxTrials` in total. Each plan gets the next index and the sampler's
  *     suggestion for it, with the whole history — pending trials and the plans made earlier in
  *     this same decision included — so parallel trials do not repeat each other. Its randomness
- *     comes from `(seed, index)`.
+ *     comes from `(seed, index)`. With `algorithm.repeats: k`, trial i is repeat i mod k of
+     configuration ⌊i/k⌋: repeat 0 asks the sampler (which sees one record per configuration, the
+     mean of its repeats; repeats.ts), the others train the same parameters with their own seed.
  *  4. With nothing active and nothing launched, the study ends: MaxTrials when the budget is
  *     spent, SearchExhausted when the sampler has nothing new (a finished grid).
  */
@@ -26,6 +28,7 @@ import type { TrialRecord } from '../samplers/types.js';
 import type { CompiledStudy } from './compile.js';
 import { bestTrial, objectiveSeries, reachesTarget } from './objective.js';
 import { trialsToPrune } from './pruning.js';
+import { configurationOf, groupForSampler, rankConfigurations } from './repeats.js';
 import type { Decision, EngineTrial, Finish, Observation, StopOrder, StopReason, TrialPlan } from './types.js';
 
 const isActive = (t: EngineTrial) => t.state === 'pending' || t.state === 'running';
@@ -67,7 +70,13 @@ export function decide(study: CompiledStudy, observed: Observation, now: number)
 function earlyFinish(study: CompiledStudy, observed: Observation, now: number): Finish | undefined {
   const { objective, budget } = study.spec;
   const best = bestTrial(observed.trials, objective.goal);
-  if (best !== undefined && reachesTarget(objective, best.value)) {
+  if (study.repeats > 1) {
+    // With repeats the target is met by a configuration's mean over all its repeats, not by one lucky seed.
+    const config = rankConfigurations(observed.trials, study.repeats, objective.goal).find((c) => c.complete);
+    if (config !== undefined && reachesTarget(objective, config.mean)) {
+      return { reason: 'TargetReached', phase: 'Completed', message: `configuration ${config.configuration} (trials ${config.trials.join(', ')}) reached a mean ${objective.metric} = ${config.mean} (target ${String(objective.targetValue)})` };
+    }
+  } else if (best !== undefined && reachesTarget(objective, best.value)) {
     return { reason: 'TargetReached', phase: 'Completed', message: `trial ${best.index} reached ${objective.metric} = ${best.value} (target ${String(objective.targetValue)})` };
   }
   const failed = observed.trials.filter((t) => t.state === 'failed').length;
@@ -110,20 +119,32 @@ function stopOrders(study: CompiledStudy, trials: readonly EngineTrial[], now: n
 
 function planLaunches(study: CompiledStudy, trials: readonly EngineTrial[]): { launch: TrialPlan[]; exhausted?: string } {
   const { spec, sampler, space } = study;
+  const repeats = study.repeats;
   const activeCount = trials.filter(isActive).length;
   const room = Math.min(spec.budget.parallelism - activeCount, spec.budget.maxTrials - trials.length);
   const launch: TrialPlan[] = [];
   if (room <= 0) return { launch };
-  const history: TrialRecord[] = trials.map((t) => toSamplerRecord(study, t));
+  // The sampler sees one record per configuration (repeats.ts); with repeats: 1, the trials.
+  const records: TrialRecord[] = trials.map((t) => toSamplerRecord(study, t));
+  const history = groupForSampler(records, repeats);
+  const paramsOf = new Map<number, TrialPlan['params']>(trials.map((t) => [t.index, t.params]));
   let nextIndex = trials.reduce((max, t) => Math.max(max, t.index + 1), 0);
   for (let k = 0; k < room; k++, nextIndex++) {
     const index = nextIndex;
-    const suggestion = sampler.suggest(space, history, {
-      index, seed: spec.algorithm.seed, goal: spec.objective.goal, rng: new Rng(spec.algorithm.seed, index, sampler.name),
-    });
-    if ('exhausted' in suggestion) return { launch, exhausted: suggestion.exhausted };
-    launch.push({ index, params: suggestion.params, seed: trialSeed(spec.algorithm.seed, index) });
-    history.push({ index, params: suggestion.params, state: 'pending' });
+    const { configuration, repeat } = configurationOf(index, repeats);
+    // A later repeat trains the configuration of its repeat 0 again, with its own seed.
+    const again = repeat > 0 ? paramsOf.get(index - repeat) : undefined;
+    let params = again;
+    if (params === undefined) {
+      const suggestion = sampler.suggest(space, history, {
+        index: configuration, seed: spec.algorithm.seed, goal: spec.objective.goal, rng: new Rng(spec.algorithm.seed, configuration, sampler.name),
+      });
+      if ('exhausted' in suggestion) return { launch, exhausted: suggestion.exhausted };
+      params = suggestion.params;
+      history.push({ index: configuration, params, state: 'pending' });
+    }
+    launch.push({ index, params, seed: trialSeed(spec.algorithm.seed, index) });
+    paramsOf.set(index, params);
   }
   return { launch };
 }

@@ -7,6 +7,7 @@ import { MAX_RECENT_TRIALS, MAX_TOP_TRIALS } from '../api/schema.js';
 import type { TrialCounts, TrialSummary, TuningStudyStatus } from '../api/types.js';
 import type { CompiledStudy } from './compile.js';
 import { rankTrials } from './objective.js';
+import { rankConfigurations } from './repeats.js';
 import type { EngineTrial } from './types.js';
 
 export function countTrials(trials: readonly EngineTrial[]): TrialCounts {
@@ -26,7 +27,7 @@ export function summarizeTrial(t: EngineTrial): TrialSummary {
 }
 
 /** Counts, best, top and recent trials (phase and conditions are the body's to add). */
-export function summarize(study: CompiledStudy, trials: readonly EngineTrial[]): Pick<TuningStudyStatus, 'counts' | 'bestTrial' | 'topTrials' | 'recentTrials'> {
+export function summarize(study: CompiledStudy, trials: readonly EngineTrial[]): Pick<TuningStudyStatus, 'counts' | 'bestTrial' | 'bestConfiguration' | 'topTrials' | 'recentTrials'> {
   const ranked = rankTrials(trials, study.spec.objective.goal);
   const best = ranked[0];
   const recent = trials
@@ -39,5 +40,11 @@ export function summarize(study: CompiledStudy, trials: readonly EngineTrial[]):
     recentTrials: recent.map(summarizeTrial),
   };
   if (best !== undefined) summary.bestTrial = { index: best.index, value: best.value, params: best.params, metrics: { ...(best.metrics ?? {}) } };
+  // With repeats the best configuration is the best mean, with its spread (repeats.ts).
+  const config = (study.repeats ?? 1) > 1 ? rankConfigurations(trials, study.repeats, study.spec.objective.goal)[0] : undefined;
+  if (config !== undefined) {
+    const { trials: indices, params, n, mean, std, min, max } = config;
+    summary.bestConfiguration = { trials: [...indices], params, n, mean, std, min, max };
+  }
   return summary;
 }

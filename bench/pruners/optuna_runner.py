@@ -28,13 +28,13 @@ warnings.filterwarnings("ignore")
 PRUNERS = {
     "none": lambda: optuna.pruners.NopPruner(),
     "median": lambda: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0),
-    "asha": lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=4),
+    "asha": lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=2, reduction_factor=4),
     "hyperband": lambda: optuna.pruners.HyperbandPruner(min_resource=1, max_resource=MAX_STEPS, reduction_factor=3),
 }
 DESCRIPTIONS = {
     "none": "NopPruner()",
     "median": "MedianPruner(n_startup_trials=5, n_warmup_steps=0)",
-    "asha": "SuccessiveHalvingPruner(min_resource=1, reduction_factor=4)",
+    "asha": "SuccessiveHalvingPruner(min_resource=2, reduction_factor=4)",
     "hyperband": f"HyperbandPruner(min_resource=1, max_resource={MAX_STEPS}, reduction_factor=3)",
 }
 

@@ -15,6 +15,7 @@ import { countTrials } from '../../engine/summary.js';
 import { bestTrial } from '../../engine/objective.js';
 import type { ResultEvent } from '../../local/results-format.js';
 import { readResults } from '../../local/results-reader.js';
+import { loadLocalWarmStart } from '../../local/warm-start.js';
 import { moveAside, ResultsDirBusyError } from '../../local/results-writer.js';
 import { LocalRunner, type RunResult, StudyChangedError } from '../../local/runner.js';
 import { ExitError, UsageError } from '../errors.js';
@@ -54,7 +55,7 @@ export default async function run(args: string[], options: Record<string, unknow
   if (!Number.isFinite(grace) || grace < 0) throw new UsageError(`--grace must be a number of seconds, got ${JSON.stringify(options.grace)}`);
   const loaded = loadStudyFile(file);
   const spec = applyOverrides(loaded.resolved, options);
-  const study = compileStudy(spec);
+  const study = compileStudy(spec, { warmStart: loadLocalWarmStart(spec, dirname(resolve(file))) });
   const resultsDir = resolve(typeof options.resultsDir === 'string' ? options.resultsDir : join('kubetune-results', spec.name));
 
   const view: ProgressView = process.stderr.isTTY ? new TtyView() : new PlainView();

@@ -1,0 +1,35 @@
+/**
+ * Local form of `algorithm.warmStart: { resultsDir }`: the succeeded trials of an earlier local
+ * study, read from its results directory (relative to the study file), for `compileStudy`'s
+ * `warmStart` option. The engine filters them to those that fit this study's space
+ * (operator/engine/warm-start.ts); here we only read. A missing or empty directory is an error,
+ * not an empty warm start, so a typo does not silently run a cold study.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import type { ResolvedSpec } from '../api/types.js';
+import type { WarmTrial } from '../engine/warm-start.js';
+import { EVENTS_FILE } from './results-format.js';
+import { readResults } from './results-reader.js';
+
+export class WarmStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WarmStartError';
+  }
+}
+
+/** The warm trials of `spec`, or undefined when it asks for none; `studyDir` anchors relative paths. */
+export function loadLocalWarmStart(spec: ResolvedSpec, studyDir: string): WarmTrial[] | undefined {
+  const warm = spec.algorithm.warmStart;
+  if (warm === undefined) return undefined;
+  if (warm.resultsDir === undefined) {
+    throw new WarmStartError('algorithm.warmStart: a local run reads warm-start trials from resultsDir (study: applies on a cluster only)');
+  }
+  const dir = resolve(studyDir, warm.resultsDir);
+  if (!existsSync(join(dir, EVENTS_FILE))) throw new WarmStartError(`algorithm.warmStart.resultsDir: no ${EVENTS_FILE} in ${dir}`);
+  return readResults(dir).trials.flatMap((t) =>
+    t.state === 'succeeded' && typeof t.value === 'number' && Number.isFinite(t.value) ? [{ params: t.params, value: t.value }] : [],
+  );
+}

@@ -21,9 +21,10 @@ import { Rng } from '../../operator/samplers/rng.js';
 import type { ClusterHandle } from '../cluster/cluster.js';
 import { clusterOrSkip, testNamespace, waitFor, type Rest } from '../cluster/testing.js';
 import {
-  applyCrd, FAST_LEASE, finished, historyRecords, httpGet, operatorKubeconfig, recordEvents, scriptStudy, startOperator, STUDIES, waitForStudy,
+  applyCrd, FAST_LEASE, finished, historyRecords, httpGet, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy,
   type OperatorProcess,
 } from '../integration/operator/harness.js';
+import { duplicatesOf, followTrials, type Observed } from './observe-trials.js';
 import { record } from './record.js';
 
 const TRIALS = Number(process.env.KUBETUNE_KILL_TRIALS ?? '30');
@@ -45,14 +46,14 @@ interface Outcome {
  * Waits for `name` to finish and compares it with an undisturbed run of the same spec by the
  * operator(s) still running: counts, per-trial parameters, best trial; returns what went wrong.
  */
-async function judge(t: TestContext, rest: Rest, ns: string, name: string, seed: number, jobsCreated: string[]): Promise<Outcome> {
+async function judge(t: TestContext, rest: Rest, ns: string, name: string, seed: number, observer: Awaited<ReturnType<typeof followTrials>>): Promise<Outcome> {
   const study = await waitForStudy(rest, ns, name, 'finished', finished, 900_000);
   const history = await historyRecords(rest, ns, name);
   const succeeded = [...history.values()].filter((r) => r.state === 'succeeded').length;
   const lost = TRIALS - succeeded;
-  const ours = jobsCreated.filter((j) => j.startsWith(`${name}-t`));
-  const duplicates = ours.length - new Set(ours).size + Math.max(0, new Set(ours).size - TRIALS);
-  t.diagnostic(`${name}: ${study.status.phase}, ${history.size} records, ${succeeded} succeeded, ${ours.length} Job creations`);
+  const seen: Observed = await observer.stop();
+  const { jobs, duplicates } = duplicatesOf(seen, name, TRIALS);
+  t.diagnostic(`${name}: ${study.status.phase}, ${history.size} records, ${succeeded} succeeded, ${jobs} trial Jobs seen, ${duplicates} duplicate Jobs or pods, ${seen.relists} relists after 410`);
 
   assert.equal(study.status.phase, 'Completed', JSON.stringify(study.status));
   assert.equal(study.status.counts.finished, TRIALS);
@@ -69,7 +70,7 @@ async function judge(t: TestContext, rest: Rest, ns: string, name: string, seed:
   return { duplicates, lost };
 }
 
-interface Setup { c: ClusterHandle; rest: Rest; ns: string; kubeconfig: string; jobs: { stop(): Promise<[string, string][]> } }
+interface Setup { c: ClusterHandle; rest: Rest; ns: string; kubeconfig: string; jobs: Awaited<ReturnType<typeof followTrials>> }
 
 async function setUp(t: TestContext, slug: string): Promise<Setup | Partial<Setup>> {
   const c = await clusterOrSkip(t);
@@ -79,11 +80,10 @@ async function setUp(t: TestContext, slug: string): Promise<Setup | Partial<Setu
   t.after(() => rest.close());
   await applyCrd(c);
   const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
-  const jobs = await recordEvents(rest, `/apis/batch/v1/namespaces/${ns}/jobs`);
+  const jobs = await followTrials(rest, ns);
   return { c, rest, ns, kubeconfig, jobs };
 }
 
-const created = (events: [string, string][]) => events.filter(([type]) => type === 'ADDED').map(([, name]) => name);
 
 test(`SIGKILL of the operator at ${KILLS} seeded random moments of a ${TRIALS}-trial study loses and duplicates nothing`, async (t) => {
   const { rest, ns, kubeconfig, jobs } = await setUp(t, 'rel-kills');
@@ -107,7 +107,7 @@ test(`SIGKILL of the operator at ${KILLS} seeded random moments of a ${TRIALS}-t
     await op.address();
   }
   t.diagnostic(`${kills} kills survived`);
-  const outcome = await judge(t, rest, ns, 'killed', SEED, created(await jobs.stop()));
+  const outcome = await judge(t, rest, ns, 'killed', SEED, jobs);
   record({ source: 'kills', kills, restarts: kills, trials: TRIALS, seed: SEED, ...outcome });
   assert.equal(outcome.duplicates, 0);
   assert.equal(outcome.lost, 0);
@@ -149,7 +149,7 @@ test(`two replicas: the leader killed ${FAILOVERS} times mid-study, the standby 
     replicas[was] = startOperator(t, kubeconfig, ns);
     addresses[was] = await (replicas[was] as OperatorProcess).address();
   }
-  const outcome = await judge(t, rest, ns, 'failover', SEED, created(await jobs.stop()));
+  const outcome = await judge(t, rest, ns, 'failover', SEED, jobs);
   record({ source: 'failover', kills: failoverMs.length, failoverMs, leaseDurationMs: LEASE_MS, retryPeriodMs: RETRY_MS, trials: TRIALS, ...outcome });
   assert.equal(outcome.duplicates, 0);
   assert.equal(outcome.lost, 0);

@@ -44,8 +44,13 @@ test('the operator\'s ServiceAccount is refused what least privilege withholds',
     }
   };
   // What it needs, so the refusals below are not an account that can do nothing.
-  for (const [verb, what] of [['create', 'jobs.batch'], ['watch', 'tuningstudies.kubetune.io'], ['patch', 'tuningstudies.kubetune.io/status'], ['get', 'pods/log']]) {
-    assert.equal(await can(verb as string, what as string, '-n', ns), true, `${verb} ${what}`);
+  /** `resource/sub` as kubectl wants it: the resource, and `--subresource=sub`. */
+  const target = (what: string): string[] => {
+    const [resource, sub] = what.split('/') as [string, string | undefined];
+    return sub === undefined ? [what] : [resource, `--subresource=${sub}`];
+  };
+  for (const [verb, what] of [['create', 'jobs.batch'], ['watch', 'tuningstudies.kubetune.io'], ['patch', 'tuningstudies.kubetune.io/status'], ['get', 'pods/log']] as const) {
+    assert.equal(await can(verb, ...target(what), '-n', ns), true, `${verb} ${what}`);
   }
   const refused: [string, string, string][] = [
     ['get', 'secrets', ns], ['list', 'secrets', ns], ['watch', 'secrets', ns], ['list', 'secrets', '--all-namespaces'],
@@ -57,7 +62,7 @@ test('the operator\'s ServiceAccount is refused what least privilege withholds',
   ];
   const allowed = [];
   for (const [verb, what, where] of refused) {
-    if (await can(verb, what, ...(where.startsWith('--') ? [where] : ['-n', where]))) allowed.push(`${verb} ${what} in ${where}`);
+    if (await can(verb, ...target(what), ...(where.startsWith('--') ? [where] : ['-n', where]))) allowed.push(`${verb} ${what} in ${where}`);
   }
   assert.deepEqual(allowed, [], 'the operator account is refused all of these');
   record({ source: 'security-rbac', refusalsChecked: refused.length });

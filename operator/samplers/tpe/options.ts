@@ -1,10 +1,12 @@
 /**
  * TPE's settings, as written under a study's `algorithm.settings`, with their defaults.
  *
- * `preset: 'optuna'` gives Optuna 5.0's `TPESampler(multivariate=True, group=True,
- * constant_liar=True)` exactly; the default preset, `kubetune`, differs only where
- * `KUBETUNE_PRESET` says, each difference documented there and in docs/samplers.md. Any single
- * field may still be set on top of either preset.
+ * `preset: 'optuna'` gives Optuna 5.0's `TPESampler(multivariate=True, group=True)` (its
+ * constant liar is on by default); add `group: false` for its plain `TPESampler()`, which differs
+ * only in conditional spaces. The default preset, `kubetune`, differs from `optuna` only where
+ * `KUBETUNE_PRESET` says. Any single field may still be set on top of either preset. The seed is
+ * the study's (`algorithm.seed`), not a setting: each suggestion's random stream is derived from
+ * it and the trial index.
  */
 import { type Issue, joinPath, SpecError } from '../../api/issues.js';
 
@@ -59,7 +61,10 @@ export const OPTUNA_PRESET: TpeOptions = Object.freeze({
   clipByStudy: 0,
 });
 
-/** Our defaults: Optuna's, with the deviations listed in the header of sampler.ts. */
+/**
+ * Our defaults: `OPTUNA_PRESET` with `clipByStudy: 1`, so that good kernels may narrow as the
+ * study grows (why, and what it buys, in the header of sampler.ts and in docs/samplers.md).
+ */
 export const KUBETUNE_PRESET: TpeOptions = Object.freeze({
   ...OPTUNA_PRESET,
   clipByStudy: 1,

@@ -29,10 +29,11 @@
  * "for historical reasons" and unused): every dimension takes the neighbour-gap sigmas. Failed
  * trials are never read; pruned ones only fill the good group after every succeeded trial.
  *
- * Deviations of the default preset (`kubetune`) from `preset: 'optuna'`, and why:
- * - `group: true` (Optuna: false). The issue asks for grouped conditional parameters; it only
- *   changes conditional spaces, where each branch's parameters are then modelled jointly.
- * - `clipByStudy: 1` (Optuna: 0). Optuna floors kernel widths at range / min(100, n + 2) with n
+ * Deviations from Optuna's plain `TPESampler()`, and why:
+ * - `group: true` (Optuna: false), in both presets. The issue asks for grouped conditional
+ *   parameters; it only changes conditional spaces, where each branch's parameters are then
+ *   modelled jointly.
+ * - `clipByStudy: 1` (Optuna, and `preset: 'optuna'`: 0). Optuna floors kernel widths at range / min(100, n + 2) with n
  *   the estimator's own observations, and l(x) never has more than 25: its kernels stay at
  *   range/27 however long the study runs, which caps how finely TPE can exploit. We take n as
  *   the number of finished trials, so after 98 trials good kernels may narrow to range/100, the

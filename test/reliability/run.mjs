@@ -60,7 +60,10 @@ const summary = {
   failoverMaxMs: failover.length > 0 ? Math.max(...failover) : null,
   runs: rows,
 };
+// Only a full run is the record; a filtered one (`-- fuzz`) writes beside it.
+const target = only === undefined ? join(root, 'bench/results/reliability.json') : join(tmpdir(), `kubetune-reliability-${only}.json`);
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/reliability.json'), JSON.stringify(summary, null, 2) + '\n');
+writeFileSync(target, JSON.stringify({ ...summary, filter: only ?? null }, null, 2) + '\n');
+console.error(`[test/reliability] wrote ${target}`);
 console.log(`reliability: kills ${summary.killsSurvived} duplicates ${summary.duplicates} lost ${summary.lostResults} fuzz ${summary.fuzzCases} crashes ${summary.crashes}`);
 process.exit(failed > 0 || summary.duplicates > 0 || summary.lostResults > 0 || summary.crashes > 0 ? 1 : 0);

@@ -67,11 +67,16 @@ export async function containerEnv(ctx: EnvContext): Promise<Record<string, stri
 
 /** The argv to run, `$(VAR)`-expanded and path-mapped; throws ConfigError when there is none. */
 export function resolveArgv(ctx: EnvContext, env: Record<string, string>): string[] {
-  const argv = containerArgv(ctx.image, ctx.container.command, ctx.container.args);
+  // Only what the pod spec says is in the container's view of the filesystem: its command and
+  // args get $(VAR) expansion and volume paths mapped. The image table's entrypoint and cmd are
+  // host paths already (the repository's trainer, say) and must stay untouched — a repository
+  // checked out under /tmp would otherwise be "mapped" into a pod's /tmp emptyDir.
+  const fromPod = (a: string) => mapPaths(expand(a, env), ctx.paths);
+  const argv = containerArgv(ctx.image, ctx.container.command?.map(fromPod), ctx.container.args?.map(fromPod));
   if (!argv) {
     throw new ConfigError(
       `image ${ctx.container.image} has no entry in the process-kubelet's image table and the container gives no command`,
     );
   }
-  return argv.map((a) => mapPaths(expand(a, env), ctx.paths));
+  return argv;
 }

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { expand, fieldValue, parseQuantity, resourceValue } from './downward.js';
 import { containerArgv, lookupImage, type ImageRule } from './images.js';
 import { containerPathMap, mapPaths } from './volumes.js';
+import { type EnvContext, resolveArgv } from './env.js';
 
 describe('expand', () => {
   test('replaces known $(VAR), keeps unknown references, and reads $$ as a literal $', () => {
@@ -83,5 +84,19 @@ describe('mapPaths', () => {
     assert.equal(mapPaths('/etc/kubetunes/x', map), '/etc/kubetunes/x');
     assert.equal(mapPaths('/opt/etc/kubetune', map), '/opt/etc/kubetune');
     assert.equal(mapPaths("'/etc/kubetune'", map), "'/etc/kubetune'");
+  });
+});
+
+describe('resolveArgv', () => {
+  test('maps volume paths in the pod spec\'s args, never in the image table\'s entrypoint', () => {
+    // A repository checked out under /tmp, and a pod with an emptyDir at /tmp.
+    const ctx = {
+      image: { entrypoint: ['/usr/bin/node', '/tmp/repo/trainer/main.ts'] },
+      container: { name: 'c', args: ['--out', '/tmp/out', '$(MODE)'] },
+      paths: [['/tmp', '/host/pod/tmp']],
+    } as unknown as EnvContext;
+    assert.deepEqual(resolveArgv(ctx, { MODE: 'fast' }), ['/usr/bin/node', '/tmp/repo/trainer/main.ts', '--out', '/host/pod/tmp/out', 'fast']);
+    const withCommand = { ...ctx, container: { name: 'c', command: ['/tmp/bin/run'], args: ['/tmp/x'] } } as unknown as EnvContext;
+    assert.deepEqual(resolveArgv(withCommand, {}), ['/host/pod/tmp/bin/run', '/host/pod/tmp/x']);
   });
 });

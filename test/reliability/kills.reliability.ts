@@ -27,8 +27,8 @@ import {
 import { duplicatesOf, followTrials, type Observed } from './observe-trials.js';
 import { record } from './record.js';
 
-const TRIALS = Number(process.env.KUBETUNE_KILL_TRIALS ?? '30');
-const KILLS = Number(process.env.KUBETUNE_KILLS ?? '10');
+const TRIALS = Number(process.env.KUBETUNE_KILL_TRIALS ?? '50');
+const KILLS = Number(process.env.KUBETUNE_KILLS ?? '20');
 const FAILOVERS = Number(process.env.KUBETUNE_FAILOVERS ?? '3');
 const SEED = Number(process.env.KUBETUNE_FAULT_SEED ?? '9');
 const PARALLELISM = 3;

@@ -13,3 +13,17 @@ export type { Issue } from './api/issues.js';
 export { createSampler, samplerNames } from './samplers/registry.js';
 export { Rng } from './samplers/rng.js';
 export type { Sampler, SampleContext, Suggestion, TrialRecord, TrialState, Goal } from './samplers/types.js';
+export { createPruner, prunerNames } from './pruners/registry.js';
+export type { Pruner, PruneDecision, PruneContext } from './pruners/types.js';
+export { validateStudy, resolveStudy } from './api/validate.js';
+export type { TuningStudy, TuningStudySpec, TuningStudyStatus, ResolvedSpec } from './api/types.js';
+// The trial contract, for trial scripts written in TypeScript or JavaScript.
+export {
+  ENV,
+  formatMetricLine,
+  formatTrialResult,
+  paramEnvName,
+  parseMetricLine,
+  parseTrialResult,
+} from './api/trial-contract.js';
+export type { MetricReport, TrialResult } from './api/trial-contract.js';

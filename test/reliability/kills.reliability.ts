@@ -108,7 +108,7 @@ test(`SIGKILL of the operator at ${KILLS} seeded random moments of a ${TRIALS}-t
   }
   t.diagnostic(`${kills} kills survived`);
   const outcome = await judge(t, rest, ns, 'killed', SEED, jobs);
-  record({ source: 'kills', kills, restarts: kills, trials: TRIALS, seed: SEED, ...outcome });
+  record({ source: 'kills', kills, operatorRestarts: kills, trials: TRIALS, seed: SEED, ...outcome });
   assert.equal(outcome.duplicates, 0);
   assert.equal(outcome.lost, 0);
   assert.ok(kills >= Math.min(KILLS, 2), `killed ${kills} times`);

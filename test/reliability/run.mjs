@@ -49,7 +49,9 @@ const summary = {
   machine: { cpus: cpus().length, loadavg: loadavg().map((x) => Number(x.toFixed(1))) },
   wallSeconds: Math.round((Date.now() - started) / 1000),
   testFilesFailed: failed,
+  /** Operator SIGKILLs: random-moment kills plus leaders killed for failover. */
   killsSurvived: sum('kills'),
+  /** Control-plane restarts: kube-apiserver and etcd. */
   restartsSurvived: sum('restarts'),
   watchExpiriesSurvived: sum('watchExpiries'),
   duplicates: sum('duplicates'),

@@ -51,6 +51,8 @@ interface OptunaOutput {
 }
 
 interface StrategiesResults {
+  trials: number;
+  seeds: number[];
   optuna: { final: FinalRegrets; optuna: string };
 }
 
@@ -143,6 +145,9 @@ export async function run(args: string[]): Promise<void> {
   if (opts.quick) {
     const frozen = readResults<StrategiesResults>('strategies');
     if (frozen === undefined) throw new Error('bench/results/strategies.json is missing: run `npm run bench -- strategies` once first');
+    // Like for like: the frozen figures are final regrets after `frozen.trials` trials over its seeds.
+    if (frozen.trials !== opts.trials) throw new Error(`the frozen Optuna figures are for ${frozen.trials} trials: run --quick --trials ${frozen.trials}`);
+    if (opts.seeds > frozen.seeds.length) throw new Error(`the frozen Optuna figures cover ${frozen.seeds.length} seeds: run --quick --seeds ${frozen.seeds.length} or fewer`);
     const optunaFinals: FinalRegrets = {};
     for (const [problem, bySampler] of Object.entries(frozen.optuna.final)) {
       optunaFinals[problem] = Object.fromEntries(Object.entries(bySampler).map(([s, r]) => [s, r.slice(0, opts.seeds)]));

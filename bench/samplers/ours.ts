@@ -14,12 +14,15 @@ export function isRegistered(sampler: string): boolean {
   return samplerNames().includes(sampler);
 }
 
-/** Best-so-far regret after each trial count in `checkpoints` (ascending; the last is the budget). */
-export function runOurs(problem: Problem, sampler: string, seed: number, checkpoints: readonly number[]): number[] {
+/**
+ * Best-so-far regret after each trial count in `checkpoints` (ascending; the last is the budget).
+ * `settings` are the sampler's `algorithm.settings` (default: none, the sampler's defaults).
+ */
+export function runOurs(problem: Problem, sampler: string, seed: number, checkpoints: readonly number[], settings: Record<string, unknown> = {}): number[] {
   const study = new Study({
     objective: { metric: 'value', goal: 'minimize' },
     parameters: problem.parameters,
-    algorithm: { name: sampler, seed },
+    algorithm: { name: sampler, seed, settings },
   });
   const trials = checkpoints[checkpoints.length - 1] ?? 0;
   const curve: number[] = [];

@@ -4,12 +4,12 @@
  * told the budget, as the engine does from `spec.budget.maxTrials` — and a suggestion-time probe
  * for GP at a long history.
  */
-import { Study } from '../../operator/engine/study.js';
 import { createSampler } from '../../operator/samplers/registry.js';
 import { Rng } from '../../operator/samplers/rng.js';
 import type { TrialRecord } from '../../operator/samplers/types.js';
 import { SearchSpace } from '../../operator/space/space.js';
-import { type Problem, regretOf } from '../samplers/problems.js';
+import { runOurs } from '../samplers/ours.js';
+import type { Problem } from '../samplers/problems.js';
 
 /** Our samplers in the benchmark, in table order. */
 export const OUR_STRATEGIES = ['gp', 'cmaes', 'evolution', 'auto'] as const;
@@ -18,24 +18,10 @@ function settingsFor(sampler: string, trials: number): Record<string, unknown> {
   return sampler === 'auto' ? { budget: trials } : {};
 }
 
-/** Best-so-far regret after each trial count in `checkpoints` (ascending; the last is the budget). */
+/** Best-so-far regret after each trial count in `checkpoints`, with the settings the strategy gets. */
 export function runStrategy(problem: Problem, sampler: string, seed: number, checkpoints: readonly number[]): number[] {
   const trials = checkpoints[checkpoints.length - 1] ?? 0;
-  const study = new Study({
-    objective: { metric: 'value', goal: 'minimize' },
-    parameters: problem.parameters,
-    algorithm: { name: sampler, seed, settings: settingsFor(sampler, trials) },
-  });
-  const curve: number[] = [];
-  let best = Infinity;
-  for (let t = 1; t <= trials; t++) {
-    const { index, params } = study.ask();
-    const value = problem.evaluate(params);
-    study.tell(index, value);
-    best = Math.min(best, value);
-    if (checkpoints.includes(t)) curve.push(regretOf(problem, best));
-  }
-  return curve;
+  return runOurs(problem, sampler, seed, checkpoints, settingsFor(sampler, trials));
 }
 
 export interface SuggestTiming {

@@ -36,7 +36,9 @@ export function packageRoot(): string {
 export function trainerEntry(root = packageRoot()): { file: string; args: string[] } {
   const source = join(root, 'trainer', 'main.ts');
   if (existsSync(source) && existsSync(join(root, 'node_modules', 'tsx'))) {
-    return { file: process.execPath, args: ['--import', 'tsx', source] };
+    // tsx by absolute URL: a bare `--import tsx` is resolved from the trial's working directory
+    // (the study file's folder), which fails for a study kept outside this checkout.
+    return { file: process.execPath, args: ['--import', import.meta.resolve('tsx'), source] };
   }
   return { file: process.execPath, args: [join(root, 'dist', 'trainer', 'main.js')] };
 }

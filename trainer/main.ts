@@ -39,8 +39,8 @@ interface Flags {
   resultFile?: string;
 }
 
-function program(): Command {
-  return new Command('kubetune-trainer')
+function program(name: string): Command {
+  return new Command(name)
     .description('Train an MLP or CNN from trial parameters and report through the kubetune trial contract.')
     .option('-c, --config <file>', 'trainer config (JSON or YAML)')
     .option('--dataset <name|file|dir>', 'a shipped dataset (iris, wine, digits, diabetes), a CSV file, or a directory of IDX files')
@@ -103,9 +103,12 @@ function trialSeed(flags: Flags, env: NodeJS.ProcessEnv, fallback: number): numb
   return Number(text);
 }
 
-/** Runs the trainer with `argv` (without node and the script); resolves to the exit status. */
-export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const cli = program().exitOverride();
+/**
+ * Runs the trainer with `argv` (without node and the script); resolves to the exit status.
+ * `name` is the command its help and errors show (`kubetune train` runs it through the CLI).
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, name = 'kubetune-trainer'): Promise<number> {
+  const cli = program(name).exitOverride();
   let flags: Flags;
   try {
     flags = cli.parse(argv, { from: 'user' }).opts<Flags>();

@@ -14,6 +14,11 @@ export interface CommandSpec {
   args: string;
   summary: string;
   options: OptionSpec[];
+  /**
+   * Hand every argument after the command name, flags included, to the implementation as they
+   * are (for `train`, whose flags belong to the trainer's own parser, help included).
+   */
+  passThrough?: boolean;
   /** Loads the implementation: `(args, options) => exit code`. */
   load: () => Promise<{ default: (args: string[], options: Record<string, unknown>) => Promise<number> }>;
 }
@@ -90,6 +95,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'convert a Katib Experiment (format: katib) into a TuningStudy: YAML on stdout, what could not be carried on stderr',
     options: [{ flags: '--json', description: 'print {study, notes, validation} as JSON instead of YAML' }],
     load: () => import('./commands/convert.js'),
+  },
+  {
+    name: 'train',
+    args: '[trainer-args...]',
+    summary: 'train a model with the built-in trainer (kubetune-trainer): same flags, parameters, result and exit codes; `kubetune train --help` lists them',
+    options: [],
+    passThrough: true,
+    load: () => import('./commands/train.js'),
   },
   {
     name: 'operator',

@@ -16,6 +16,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .showSuggestionAfterError();
   for (const spec of COMMANDS) {
     const cmd = program.command(`${spec.name} ${spec.args}`).description(spec.summary).exitOverride();
+    // Everything after the command name, --help included, goes to the command's own parser.
+    if (spec.passThrough === true) cmd.helpOption(false).allowUnknownOption().allowExcessArguments();
     for (const o of spec.options) cmd.option(o.flags, o.description, o.defaultValue as string | boolean | undefined);
     cmd.action(async (...received: unknown[]) => {
       // commander passes the declared arguments, then the options object, then the command.

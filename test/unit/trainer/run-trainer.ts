@@ -22,6 +22,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Called with the child once it prints its first metric line (e.g. to signal it). */
   onFirstReport?: (child: ReturnType<typeof spawn>) => void;
+  /** What runs, relative to the repository (default the trainer itself; `kubetune train` is `['operator/cli/main.ts', 'train']`). */
+  entry?: string[];
 }
 
 /** A fresh temporary directory for one test's files. */
@@ -32,7 +34,7 @@ export function tempDir(): string {
 export function runTrainer(args: string[], options: RunOptions = {}): Promise<TrainerRun> {
   const dir = tempDir();
   const resultFile = join(dir, 'termination-log');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'trainer/main.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...(options.entry ?? ['trainer/main.ts']), ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', KUBETUNE_RESULT_FILE: resultFile, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

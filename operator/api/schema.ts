@@ -106,7 +106,7 @@ const algorithm = obj(
       'Finished trials of an earlier study given to the sampler as history: they inform the search but are not trials of this study (no index, no budget).',
       {
         resultsDir: str('Local runs: results directory of the earlier study (relative to the study file).', { maxLength: 1024 }),
-        study: str('On a cluster: name of an earlier TuningStudy in the same namespace.', { maxLength: 253 }),
+        study: str('On a cluster: name of an earlier TuningStudy in the same namespace. The study waits (Pending, WaitingForWarmStart) until that one has finished, then keeps a snapshot of its trials in the ConfigMap <name>-warm-start.', { maxLength: 253 }),
       },
     ),
   },

@@ -16,6 +16,7 @@ import {
   type KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  type V1ConfigMap,
   type V1Job,
 } from '@kubernetes/client-node';
 import { API_GROUP, API_VERSION, PLURAL } from '../api/schema.js';
@@ -66,6 +67,21 @@ export class ClusterApi {
       await this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' });
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
+    }
+  }
+
+  /**
+   * Creates a ConfigMap whose name is deterministic: 409 AlreadyExists is success too. Returns
+   * whether this call created it.
+   */
+  async createConfigMap(cm: V1ConfigMap): Promise<boolean> {
+    this.count('create configmaps');
+    try {
+      await this.core.createNamespacedConfigMap({ namespace: cm.metadata!.namespace!, body: cm });
+      return true;
+    } catch (err) {
+      if (statusCode(err) !== 409) throw err;
+      return false;
     }
   }
 

@@ -27,6 +27,7 @@ import { resolveStudy } from '../api/validate.js';
 import { type CompiledStudy, compileStudy } from '../engine/compile.js';
 import { decide } from '../engine/decide.js';
 import type { Decision, EngineTrial } from '../engine/types.js';
+import type { WarmTrial } from '../engine/warm-start.js';
 import type { ClusterApi } from './cluster-api.js';
 import type { LocalWrites } from './cluster-state.js';
 import { fromRecord, type HistoryRecord, readShards, toRecord } from './history.js';
@@ -34,7 +35,8 @@ import { renderTrialJob } from './jobs.js';
 import { type LogFollowers, readTrialMetrics } from './logs.js';
 import { trialIndexOf, trialJobName } from './names.js';
 import { NO_METRICS, observeTrial, stoppedTrial, toMillis } from './observe.js';
-import { renderInvalidStatus, renderStatus } from './status.js';
+import { renderInvalidStatus, renderStatus, renderWaitingStatus } from './status.js';
+import { WARM_START_RECHECK_MS, warmStartFor } from './warm-start.js';
 
 export type ReconcileResult = { requeueAfterMs?: number };
 
@@ -74,14 +76,21 @@ export interface ReconcilerDeps {
 /** Compiling a spec parses its space (and enumerates a grid): once per study generation. */
 const compiled = new Map<string, { uid: string; generation: number; study: CompiledStudy }>();
 
-function compile(key: string, obj: StudyObject, spec: ResolvedSpec): CompiledStudy {
+function compile(key: string, obj: StudyObject, spec: ResolvedSpec, warmStart: readonly WarmTrial[] | undefined): CompiledStudy {
   const uid = obj.metadata.uid ?? '';
   const generation = obj.metadata.generation ?? 0;
   const hit = compiled.get(key);
+  // Warm trials come from a finished source or the study's own snapshot: fixed per generation.
   if (hit !== undefined && hit.uid === uid && hit.generation === generation) return hit.study;
-  const study = compileStudy(spec);
+  const study = compileStudy(spec, warmStart === undefined ? {} : { warmStart });
   compiled.set(key, { uid, generation, study });
   return study;
+}
+
+/** Whether `obj`'s current generation is compiled already (so one-off Events are not repeated). */
+function compiledFor(key: string, obj: StudyObject): boolean {
+  const hit = compiled.get(key);
+  return hit !== undefined && hit.uid === (obj.metadata.uid ?? '') && hit.generation === (obj.metadata.generation ?? 0);
 }
 
 export class StudyReconciler {
@@ -97,7 +106,18 @@ export class StudyReconciler {
     }
     let study: CompiledStudy;
     try {
-      study = compile(key, obj, resolveStudy(obj));
+      const spec = resolveStudy(obj);
+      const warm = warmStartFor(spec, obj, caches);
+      if (warm.kind === 'waiting') {
+        if (obj.status?.reason !== 'WaitingForWarmStart') this.deps.event(obj, 'Normal', 'WaitingForWarmStart', warm.message);
+        await this.writeStatus(obj, renderWaitingStatus(warm.message, obj.status, obj.metadata.generation, this.deps.now()));
+        return { requeueAfterMs: WARM_START_RECHECK_MS };
+      }
+      if (warm.kind === 'ready' && warm.create !== undefined && (await this.deps.api.createConfigMap(warm.create))) {
+        this.deps.event(obj, 'Normal', 'WarmStarted', `${warm.trials.length} finished trial(s) of TuningStudy ${warm.source} given to the sampler`);
+      }
+      if (warm.kind === 'ready' && warm.lost !== undefined && !compiledFor(key, obj)) this.deps.event(obj, 'Warning', 'WarmStartLost', warm.lost);
+      study = compile(key, obj, spec, warm.kind === 'ready' ? warm.trials : undefined);
     } catch (err) {
       if (!(err instanceof SpecError)) throw err;
       await this.writeStatus(obj, renderInvalidStatus(err.issues, obj.status, obj.metadata.generation, this.deps.now()));

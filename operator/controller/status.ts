@@ -11,6 +11,7 @@
  *   Completed   True   <finish>     False <finish>        —
  *   Failed      False  <finish>     False <finish>        True  <finish>
  *   (invalid)   False  InvalidSpec   False InvalidSpec     True  InvalidSpec
+ *   (waiting)   False  WaitingForWarmStart  True WaitingForWarmStart  —
  *
  * Every condition carries the generation it describes; a condition keeps its
  * lastTransitionTime while its status does not change.
@@ -114,6 +115,25 @@ export function renderInvalidStatus(issues: readonly Issue[], previous: TuningSt
       { type: 'Ready', status: 'False', reason: 'InvalidSpec', message },
       { type: 'Reconciling', status: 'False', reason: 'InvalidSpec', message: 'fix the spec; the study resumes when it changes' },
       { type: 'Stalled', status: 'True', reason: 'InvalidSpec', message },
+    ], generation, new Date(now).toISOString()),
+  };
+  if (generation !== undefined) status.observedGeneration = generation;
+  return status;
+}
+
+/**
+ * The status of a study that waits for its warm-start source (controller/warm-start.ts): still
+ * Pending and Reconciling, since it will start by itself once the source has finished.
+ */
+export function renderWaitingStatus(message: string, previous: TuningStudyStatus | undefined, generation: number | undefined, now: number): TuningStudyStatus {
+  const reason = 'WaitingForWarmStart';
+  const status: TuningStudyStatus = {
+    ...(previous ?? {}),
+    phase: 'Pending',
+    reason,
+    conditions: conditions(previous?.conditions, [
+      { type: 'Ready', status: 'False', reason, message },
+      { type: 'Reconciling', status: 'True', reason, message },
     ], generation, new Date(now).toISOString()),
   };
   if (generation !== undefined) status.observedGeneration = generation;

@@ -153,12 +153,12 @@ export function waitForStudy(rest: Rest, ns: string, name: string, what: string,
 
 export const finished = (s: Obj) => s.status?.phase === 'Completed' || s.status?.phase === 'Failed';
 
-/** Every history record of a study, from its ConfigMap shards, by index. */
+/** Every history record of a study, from its ConfigMap shards, by index (other keys, e.g. a warm-start snapshot, skipped). */
 export async function historyRecords(rest: Rest, ns: string, study: string): Promise<Map<number, Obj>> {
   const selector = encodeURIComponent(`kubetune.io/study=${study},kubetune.io/history=true`);
   const shards = (await rest.get(`/api/v1/namespaces/${ns}/configmaps?labelSelector=${selector}`)).items as Obj[];
   const out = new Map<number, Obj>();
-  for (const cm of shards) for (const [k, v] of Object.entries((cm.data ?? {}) as Record<string, string>)) out.set(Number(k), JSON.parse(v) as Obj);
+  for (const cm of shards) for (const [k, v] of Object.entries((cm.data ?? {}) as Record<string, string>)) if (/^\d+$/.test(k)) out.set(Number(k), JSON.parse(v) as Obj);
   return out;
 }
 

@@ -160,6 +160,12 @@ const podSettings = {
   nodeSelector: map('Node labels the trial pod must be scheduled on.', str('Label value.', { maxLength: 63 }), 16),
   tolerations: list('Tolerations of the trial pod.', toleration, 16),
   priorityClassName: str('Priority class of the trial pod.', { maxLength: 253 }),
+  labels: map(
+    'Labels added to every trial Job and its pod, e.g. kueue.x-k8s.io/queue-name to queue trials with Kueue. Keys under kubetune.io/ and app.kubernetes.io/managed-by are the operator\'s.',
+    str('Label value.', { maxLength: 63, pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$' }),
+    16,
+  ),
+  annotations: map('Annotations added to every trial Job and its pod. Keys under kubetune.io/ are the operator\'s.', str('Annotation value.', { maxLength: 4096 }), 16),
 };
 
 const trainer = obj(

@@ -73,6 +73,9 @@ export interface PodSettings {
   nodeSelector?: Record<string, string>;
   tolerations?: Toleration[];
   priorityClassName?: string;
+  /** Added to every trial Job and its pod (pod-metadata.ts says which keys are allowed). */
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
 }
 
 export interface TrainerSpec extends PodSettings {

@@ -24,6 +24,7 @@ import { issueFromAjv } from './ajv-issues.js';
 import { crossFieldRules } from './cross-field.js';
 import { parseDuration } from './duration.js';
 import { type Issue, joinPath, SpecError } from './issues.js';
+import { checkPodMetadata } from './pod-metadata.js';
 import { DEFAULTS, tuningStudySchema } from './schema.js';
 import type { ResolvedSpec, TuningStudy } from './types.js';
 
@@ -103,6 +104,7 @@ export function validateStudy(raw: unknown): ValidationResult {
   add(checkDurations(spec));
   if (space !== undefined) add(checkSampler(spec, space));
   add(checkPruner(spec));
+  add(checkPodMetadata(spec));
 
   if (issues.length > 0) return { issues, study: doc };
   return { issues, study: doc, resolved: resolve(doc) };

@@ -88,8 +88,11 @@ function container(spec: ResolvedSpec, plan: TrialPlan, study: StudyRef): V1Cont
 }
 
 export function renderTrialJob(spec: ResolvedSpec, plan: TrialPlan, study: StudyRef): V1Job {
-  const labels = { ...studyLabels(study.name), [LABELS.trial]: String(plan.index) };
+  const settings = spec.workload.kind === 'trainer' ? spec.workload.trainer : spec.workload.template;
+  // The user's labels and annotations first, ours over them (validation refuses our keys anyway).
+  const labels = { ...settings.labels, ...studyLabels(study.name), [LABELS.trial]: String(plan.index) };
   const annotations: Record<string, string> = {
+    ...settings.annotations,
     [ANNOTATIONS.params]: JSON.stringify(plan.params),
     [ANNOTATIONS.seed]: String(plan.seed),
   };
@@ -98,7 +101,6 @@ export function renderTrialJob(spec: ResolvedSpec, plan: TrialPlan, study: Study
     annotations[ANNOTATIONS.trainerConfig] = JSON.stringify(spec.workload.trainer.config);
     items.push({ path: 'trainer-config.json', fieldRef: { fieldPath: `metadata.annotations['${ANNOTATIONS.trainerConfig}']` } });
   }
-  const settings = spec.workload.kind === 'trainer' ? spec.workload.trainer : spec.workload.template;
   const podSpec: V1PodSpec = {
     restartPolicy: 'Never',
     automountServiceAccountToken: false,

@@ -120,6 +120,23 @@ describe('validateStudy', () => {
     assert.deepEqual(issuesOf(study({ earlyStopping: { name: 'median', settings: { warmupSteps: 3 } } })), []);
   });
 
+  it('takes trial labels and annotations, refusing malformed keys and the operator\'s own, each named', () => {
+    const ok = study({ template: { command: ['x'], labels: { 'kueue.x-k8s.io/queue-name': 'gpu-queue', team: 'vision' }, annotations: { 'sidecar.istio.io/inject': 'false' } } });
+    assert.deepEqual(issuesOf(ok), []);
+    assert.deepEqual(resolveStudy(ok).workload, { kind: 'template', template: { command: ['x'], labels: { 'kueue.x-k8s.io/queue-name': 'gpu-queue', team: 'vision' }, annotations: { 'sidecar.istio.io/inject': 'false' } } });
+    const bad = issuesOf(study({ template: { command: ['x'], labels: { 'kubetune.io/study': 'other', 'app.kubernetes.io/managed-by': 'me', '-bad': 'v', 'Bad_Prefix/x': 'v' }, annotations: { 'x.kubetune.io/params': '{}' } } }));
+    assert.deepEqual(bad.map((i) => [i.code, i.path]), [
+      ['bad_metadata_key', '/spec/template/labels/kubetune.io~1study'],
+      ['bad_metadata_key', '/spec/template/labels/app.kubernetes.io~1managed-by'],
+      ['bad_metadata_key', '/spec/template/labels/-bad'],
+      ['bad_metadata_key', '/spec/template/labels/Bad_Prefix~1x'],
+      ['bad_metadata_key', '/spec/template/annotations/x.kubetune.io~1params'],
+    ]);
+    assert.match(bad[0]!.message, /set by the operator itself/);
+    const badValue = issuesOf(study({ template: { command: ['x'], labels: { team: 'has space' } } }));
+    assert.equal(badValue[0]?.path, '/spec/template/labels/team');
+  });
+
   it('accepts every study in examples/', () => {
     const dir = join(ROOT, 'examples');
     const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));

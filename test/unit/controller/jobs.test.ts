@@ -21,6 +21,17 @@ describe('renderTrialJob', () => {
     assert.equal(job.spec!.template.metadata!.labels!['kubetune.io/study'], 'mnist');
   });
 
+  it('adds the study\'s labels and annotations to the Job and its pod, beside its own', () => {
+    const spec = resolved({ template: { image: 'x', command: ['x'], labels: { 'kueue.x-k8s.io/queue-name': 'gpu' }, annotations: { note: 'n' } } });
+    const labelled = trialJob(spec);
+    for (const meta of [labelled.metadata!, labelled.spec!.template.metadata!]) {
+      assert.equal(meta.labels!['kueue.x-k8s.io/queue-name'], 'gpu');
+      assert.equal(meta.labels!['kubetune.io/trial'], '3');
+      assert.equal(meta.annotations!.note, 'n');
+      assert.ok(meta.annotations!['kubetune.io/params'] !== undefined);
+    }
+  });
+
   it('leaves retries to the engine and backs up the trial timeout with a deadline', () => {
     assert.equal(job.spec!.backoffLimit, 0);
     assert.equal(pod.restartPolicy, 'Never');

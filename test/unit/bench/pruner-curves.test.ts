@@ -1,15 +1,15 @@
 /**
  * The pruners benchmark's learning curves: the same numbers in TypeScript (our side) and Python
- * (Optuna's side), a floor that is the family's lower bound at the best configuration, and curves
- * that cross (a fast, worse configuration leads early and loses at the end) — the property that
- * makes early stopping a real decision.
+ * (Optuna's side) for both families, a floor that is the lower bound at the best configuration,
+ * curves that cross in the `crossing` family (a fast, worse configuration leads early and loses at
+ * the end) and early ranks that predict final ones, imperfectly, in the `ranked` family.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
-import { CURVE_PARAMETERS, floorOf, LOWER_BOUND, lossAt, MAX_STEPS } from '../../../bench/pruners/curves.js';
+import { CURVE_FAMILIES, CURVE_PARAMETERS, type CurveFamily, floorOf, LOWER_BOUND, lossAt, MAX_STEPS, rankCorrelation, rankedLossAt } from '../../../bench/pruners/curves.js';
 import { sampleUniform } from '../../../operator/samplers/random.js';
 import { Rng } from '../../../operator/samplers/rng.js';
 import { SearchSpace } from '../../../operator/space/space.js';
@@ -22,7 +22,24 @@ describe('the pruners benchmark curves', () => {
   it('have their lower bound at the best configuration and never go below it at the end', () => {
     assert.ok(Math.abs(floorOf(best) - LOWER_BOUND) < 1e-12);
     const space = SearchSpace.parse(CURVE_PARAMETERS);
-    for (let i = 0; i < 300; i++) assert.ok(lossAt(sampleUniform(space, new Rng(3, i, 'curves')), MAX_STEPS) >= LOWER_BOUND - 1e-12);
+    for (let i = 0; i < 300; i++) {
+      const p = sampleUniform(space, new Rng(3, i, 'curves'));
+      assert.ok(lossAt(p, MAX_STEPS) >= LOWER_BOUND - 1e-12);
+      assert.ok(rankedLossAt(p, MAX_STEPS) >= LOWER_BOUND - 1e-12);
+    }
+    assert.ok(rankedLossAt(best, MAX_STEPS) - LOWER_BOUND < 1e-5, 'the best configuration converges within the budget');
+  });
+
+  it('rank early as they end only in the ranked family, and only up to noise', () => {
+    const space = SearchSpace.parse(CURVE_PARAMETERS);
+    const configs = Array.from({ length: 500 }, (_, i) => sampleUniform(space, new Rng(5, i, 'curves')));
+    // Crossing: at step 2 the ranking says nothing about the end (it is that of the rates).
+    assert.ok(Math.abs(rankCorrelation('crossing', configs, 2)) < 0.3);
+    // Ranked: clearly predictive from the start, never perfect before the end, better with time.
+    const early = rankCorrelation('ranked', configs, 2);
+    const later = rankCorrelation('ranked', configs, 32);
+    assert.ok(early > 0.3 && early < 0.8, `ranked step 2: ${early}`);
+    assert.ok(later > early && later < 1, `ranked step 32: ${later}`);
   });
 
   it('cross: a large learning rate leads early and ends worse', () => {
@@ -33,13 +50,16 @@ describe('the pruners benchmark curves', () => {
 
   it('compute the same losses in TypeScript and in Python', { skip: python === undefined && 'python3 not found' }, () => {
     const space = SearchSpace.parse(CURVE_PARAMETERS);
-    const points = Array.from({ length: 40 }, (_, i) => ({ params: sampleUniform(space, new Rng(9, i, 'curves')), step: 1 + ((i * 7) % MAX_STEPS) }));
-    points.push({ params: best, step: MAX_STEPS });
+    const families: CurveFamily[] = ['crossing', 'ranked'];
+    const points = Array.from({ length: 80 }, (_, i) => ({
+      params: sampleUniform(space, new Rng(9, i >> 1, 'curves')), step: 1 + ((i * 7) % MAX_STEPS), family: families[i % 2] as CurveFamily,
+    }));
+    for (const family of families) points.push({ params: best, step: MAX_STEPS, family });
     const out = spawnSync(python as string, [pythonCurves], { input: JSON.stringify(points), encoding: 'utf8' });
     assert.equal(out.status, 0, out.stderr);
     const theirs = JSON.parse(out.stdout) as number[];
     points.forEach((x, i) => {
-      const ours = lossAt(x.params, x.step);
+      const ours = CURVE_FAMILIES[x.family](x.params, x.step);
       assert.ok(Math.abs(ours - (theirs[i] as number)) <= 1e-12 * Math.max(1, Math.abs(ours)), `${JSON.stringify(x)}: ${ours} vs ${theirs[i]}`);
     });
   });

@@ -1,14 +1,21 @@
 /**
  * Our side of the pruners benchmark: one ask/tell `Study` (TPE, default settings, the study seed)
- * per (pruner, seed) on the synthetic curves of curves.ts. Each trial reports its loss at every
- * step, and after each report the pruner built by the registry from the same settings a
- * TuningStudy's `earlyStopping` would carry is asked about it with the study's whole history —
- * exactly the call `trialsToPrune` in operator/engine/pruning.ts makes for each running trial
- * inside `decide` — and the trial stops at once on "prune" (a runtime stops it within one report).
+ * per (pruner, seed) on one family of curves.ts. Each trial reports its loss at every step, and
+ * after each report the pruner built by the registry from the same settings a TuningStudy's
+ * `earlyStopping` would carry is asked about it with the study's whole history — exactly the call
+ * `trialsToPrune` in operator/engine/pruning.ts makes for each running trial inside `decide` — and
+ * the trial stops at once on "prune" (a runtime stops it within one report).
+ *
+ * Besides the regret, each run records `sampledRegret`: the regret of the best configuration the
+ * sampler proposed, had it trained to the end (the curves are known in closed form). The gap
+ * between the two is what the pruner threw away (the best proposal stopped at a rung); the gap
+ * between `sampledRegret` and the unpruned study's regret is what the sampler lost by learning
+ * from pruned trials. The `asha-told-final` diagnostic row runs ASHA but tells the sampler every
+ * pruned trial's final loss — impossible in practice — to measure the first gap alone.
  */
 import { Study } from '../../operator/engine/study.js';
 import { createPruner } from '../../operator/pruners/registry.js';
-import { CURVE_PARAMETERS, LOWER_BOUND, lossAt, MAX_STEPS } from './curves.js';
+import { CURVE_FAMILIES, CURVE_PARAMETERS, type CurveFamily, LOWER_BOUND, MAX_STEPS } from './curves.js';
 
 /** Our pruners in the benchmark with their settings (Optuna's counterparts in optuna_runner.py). */
 export const OUR_PRUNERS: Record<string, Record<string, number>> = {
@@ -18,19 +25,28 @@ export const OUR_PRUNERS: Record<string, Record<string, number>> = {
   hyperband: { minResource: 1, maxResource: MAX_STEPS, reductionFactor: 3 },
 };
 
+/** Diagnostic rows (ours only): a pruner of OUR_PRUNERS whose pruned trials the sampler sees with their final loss. */
+export const TOLD_FINAL: Record<string, string> = { 'asha-told-final': 'asha' };
+
 export interface PrunedRun {
   /** Training steps run in all (a trial pruned after reporting step s used s steps). */
   steps: number;
   /** Best final loss of the completed trials minus the curves' lower bound. */
   regret: number;
+  /** Best final loss of every proposed configuration, pruned ones included, minus the lower bound. */
+  sampledRegret: number;
   pruned: number;
 }
 
-export function runPruned(pruner: string, seed: number, trials: number): PrunedRun {
+export function runPruned(pruner: string, seed: number, trials: number, family: CurveFamily = 'crossing'): PrunedRun {
+  const lossAt = CURVE_FAMILIES[family];
+  const toldFinal = TOLD_FINAL[pruner] !== undefined;
+  const rule = TOLD_FINAL[pruner] ?? pruner;
   const study = new Study({ objective: { metric: 'loss', goal: 'minimize' }, parameters: CURVE_PARAMETERS, algorithm: { name: 'tpe', seed } });
-  const policy = createPruner(pruner, OUR_PRUNERS[pruner] ?? {});
+  const policy = createPruner(rule, OUR_PRUNERS[rule] ?? {});
   let steps = 0;
   let best = Infinity;
+  let bestSampled = Infinity;
   let pruned = 0;
   for (let t = 0; t < trials; t++) {
     const { index, params } = study.ask();
@@ -46,14 +62,16 @@ export function runPruned(pruner: string, seed: number, trials: number): PrunedR
         break;
       }
     }
+    const final = lossAt(params, MAX_STEPS);
+    bestSampled = Math.min(bestSampled, final);
     if (stopped) {
-      study.tell(index, { pruned: true });
+      // The diagnostic tells the sampler the loss the trial would have ended with.
+      study.tell(index, toldFinal ? final : { pruned: true });
       pruned++;
     } else {
-      const value = lossAt(params, MAX_STEPS);
-      study.tell(index, value);
-      best = Math.min(best, value);
+      study.tell(index, final);
+      best = Math.min(best, final);
     }
   }
-  return { steps, regret: best - LOWER_BOUND, pruned };
+  return { steps, regret: best - LOWER_BOUND, sampledRegret: bestSampled - LOWER_BOUND, pruned };
 }

@@ -12,6 +12,10 @@
  * between the pruner and the sampler. A diagnostic row, ours only, runs ASHA with the sampler
  * told each pruned trial's final loss.
  *
+ * `--reuse-optuna` takes Optuna's side from the previous run's files under bench/.cache/ when they
+ * hold the same seeds, trials and family (Optuna's numbers do not depend on our code), so a change
+ * on our side can be measured again without the slow half; the report says it did.
+ *
  * Writes bench/results/pruners.json and the `pruners` section of docs/benchmarks.md (a run with
  * fewer seeds or trials is written too, marked non-standard). Ends with
  * `pruners: asha step fraction <x>` — our ASHA's median step fraction on the crossing curves (the
@@ -19,7 +23,7 @@
  * ranked curves.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,7 +86,16 @@ export async function run(args: string[]): Promise<void> {
   const venv = ensureVenv('optuna', REQUIREMENTS);
   console.error(`bench: Optuna ${venv.versions.optuna}; ${trials} trials x ${MAX_STEPS} steps x ${seeds} seeds x ${families.join(', ')}, both sides in parallel`);
   mkdirSync(benchCacheDir, { recursive: true });
-  const optunaPromises = families.map((f) => startOptuna(venv.python, f, seeds, trials, join(benchCacheDir, `pruners-optuna-${f}.json`)));
+  const reuse = args.includes('--reuse-optuna');
+  const optunaPromises = families.map((f) => {
+    const out = join(benchCacheDir, `pruners-optuna-${f}.json`);
+    const cached = reuse && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as OptunaOutput) : undefined;
+    if (cached !== undefined && cached.family === f && cached.trials === trials && cached.seeds.length === seeds && cached.seeds.every((x, i) => x === i)) {
+      console.error(`bench: Optuna's ${f} results reused from ${out}`);
+      return Promise.resolve(cached);
+    }
+    return startOptuna(venv.python, f, seeds, trials, out);
+  });
   await new Promise((r) => setTimeout(r, 200));
 
   const ours: Record<string, Record<string, PrunedRun[]>> = {};

@@ -24,9 +24,9 @@ import type { V1ConfigMap } from '@kubernetes/client-node';
 import { SpecError } from '../api/issues.js';
 import { API_GROUP, API_VERSION, KIND } from '../api/schema.js';
 import type { ResolvedSpec } from '../api/types.js';
-import type { WarmTrial } from '../engine/warm-start.js';
+import { type WarmTrial, warmValueOf } from '../engine/warm-start.js';
 import type { Params } from '../space/types.js';
-import { readShards } from './history.js';
+import { fromRecord, readShards } from './history.js';
 import { LABELS, studyLabels } from './names.js';
 import type { StudyObject } from './reconciler.js';
 
@@ -108,14 +108,12 @@ function finishedSource(caches: WarmStartCaches, namespace: string, name: string
 /** The succeeded trials of `source` with a finite value for `metric`, latest WARM_TRIALS_MAX, by index. */
 export function warmTrialsOf(source: StudyObject, shards: readonly V1ConfigMap[], metric: string): WarmTrial[] {
   const own = shards.filter((cm) => ownedByUid(cm, source.metadata.uid));
-  const sameMetric = source.spec?.objective?.metric === metric;
+  const sourceMetric = source.spec?.objective?.metric;
   const out: { index: number; trial: WarmTrial }[] = [];
   for (const r of readShards(own).values()) {
     if (r.state !== 'succeeded') continue;
-    const raw = sameMetric ? r.value : r.metrics?.[metric];
-    const value = typeof raw === 'number' ? raw : Number(raw);
-    if (raw === undefined || !Number.isFinite(value)) continue;
-    out.push({ index: r.index, trial: { params: r.params, value } });
+    const value = warmValueOf(fromRecord(r, metric), sourceMetric, metric);
+    if (value !== undefined) out.push({ index: r.index, trial: { params: r.params, value } });
   }
   out.sort((a, b) => a.index - b.index);
   return out.slice(-WARM_TRIALS_MAX).map((x) => x.trial);

@@ -25,6 +25,16 @@ export interface WarmTrial {
   readonly value: number;
 }
 
+/**
+ * The value a finished trial of another study has for this study's objective `metric`: its
+ * objective value when the other study optimised the same metric (or its metric is unknown),
+ * otherwise `metric` as the trial reported it; undefined when it has none or it is not finite.
+ */
+export function warmValueOf(trial: { value?: number; metrics?: Readonly<Record<string, number>> }, sourceMetric: string | undefined, metric: string): number | undefined {
+  const value = sourceMetric === undefined || sourceMetric === metric ? trial.value : trial.metrics?.[metric];
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
+}
+
 /** The warm trials usable in `space`: finite values, parameters that pass the space's check. */
 export function selectWarmTrials(space: SearchSpace, trials: readonly WarmTrial[]): WarmTrial[] {
   return trials.filter((t) => Number.isFinite(t.value) && space.check(t.params).length === 0);

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 
-import { EVENTS_FILE } from '../../../operator/local/results-format.js';
+import { EVENTS_FILE, STUDY_FILE } from '../../../operator/local/results-format.js';
 import { loadLocalWarmStart, WarmStartError } from '../../../operator/local/warm-start.js';
 import { makeStudy } from '../engine/fixtures.js';
 
@@ -35,6 +35,18 @@ describe('local warm start', () => {
   it('reads the succeeded trials of the earlier study, relative to the study file', () => {
     const spec = makeStudy({ algorithm: { name: 'tpe', warmStart: { resultsDir: 'results/old' } } }).spec;
     assert.deepEqual(loadLocalWarmStart(spec, dir), [{ params: { x: 0.1 }, value: 0.5 }, { params: { x: 0.3 }, value: 0.25 }]);
+  });
+
+  it('values the trials by this study\'s metric when the earlier study optimised another', () => {
+    const other = join(dir, 'results', 'other');
+    mkdirSync(other, { recursive: true });
+    writeFileSync(join(other, STUDY_FILE), 'spec:\n  objective: {metric: accuracy, goal: maximize}\n');
+    const withAccuracy = (index: number, value: number, loss?: number) => ({ ...finished(index, 'succeeded', value), metrics: { accuracy: value, ...(loss === undefined ? {} : { loss }) } });
+    const log = [created(0, 0.1), started(0), withAccuracy(0, 0.9, 0.3), created(1, 0.2), started(1), withAccuracy(1, 0.8)];
+    writeFileSync(join(other, EVENTS_FILE), log.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const spec = makeStudy({ algorithm: { name: 'tpe', warmStart: { resultsDir: 'results/other' } } }).spec;
+    assert.equal(spec.objective.metric, 'loss');
+    assert.deepEqual(loadLocalWarmStart(spec, dir), [{ params: { x: 0.1 }, value: 0.3 }], 'loss as reported; the trial without it is left out');
   });
 
   it('is undefined without warmStart, an error for a missing directory or a cluster-only form', () => {

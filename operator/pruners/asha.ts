@@ -8,6 +8,15 @@
  * every trial (itself included; finished, pruned or running) has at that rung — and, while fewer
  * than `reductionFactor` trials have reached the rung, only if it is the best so far. Steps past
  * `maxResource` have no rung. Promotion is thus a pure function of the values at one rung.
+ * The rule is Optuna 5.0's `SuccessiveHalvingPruner` with `bootstrap_count=0`: the same rungs, the
+ * same competitors (every trial that reached the rung, its own value included), ties promoted.
+ *
+ * What it does not promise: a good configuration survives only if its curve already ranks well
+ * at the first rung. Where curves cross later — a large learning rate that leads early and ends
+ * worse — the first rung stops the configuration that would have ended best, and the sampler
+ * then learns from the stopped trials that the slow region is bad. Put `minResource` past the
+ * point where early ranks start to predict final ones, or use Hyperband, which hedges over that
+ * point with brackets. docs/benchmarks.md (Pruners) measures both effects apart.
  */
 import type { Goal, TrialRecord } from '../samplers/types.js';
 import { CONTINUE, lastReport, type PruneContext, type PruneDecision, type Pruner } from './types.js';

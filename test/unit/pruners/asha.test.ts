@@ -23,6 +23,13 @@ describe('the promotion rule', () => {
     assert.equal(promotable(6, values, 4, 'maximize'), false);
   });
 
+  it('promotes a value tied with the cutoff, as Optuna does (value <= cutoff)', () => {
+    const values = [1, 2, 2, 3, 4, 5, 6, 7];
+    assert.equal(promotable(2, values, 4, 'minimize'), true);
+    assert.equal(promotable(3, values, 4, 'minimize'), false);
+    assert.equal(promotable(6, [7, 6, 6, 5, 4, 3, 2, 1], 4, 'maximize'), true);
+  });
+
   it('lets only the best continue while fewer than eta trials reached the rung', () => {
     assert.equal(promotable(2, [3, 2], 4, 'minimize'), true);
     assert.equal(promotable(3, [3, 2], 4, 'minimize'), false);

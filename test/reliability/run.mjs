@@ -44,6 +44,8 @@ const rows = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JS
 rmSync(work, { recursive: true, force: true });
 const sum = (key) => rows.reduce((n, r) => n + (typeof r[key] === 'number' ? r[key] : 0), 0);
 const failover = rows.flatMap((r) => r.failoverMs ?? []);
+const takeover = rows.flatMap((r) => r.takeoverMs ?? []);
+const load = rows.find((r) => r.source === 'load')?.load;
 const summary = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, loadavg: loadavg().map((x) => Number(x.toFixed(1))) },
@@ -60,6 +62,11 @@ const summary = {
   crashes: sum('crashes'),
   failoverMs: failover,
   failoverMaxMs: failover.length > 0 ? Math.max(...failover) : null,
+  /** Leaders frozen with SIGSTOP, replaced, then thawed with SIGCONT (they must step down). */
+  stopsSurvived: sum('stops'),
+  stopTakeoverMs: takeover,
+  /** The load test's measurements (test/reliability/load.reliability.ts), without its memory samples. */
+  load: load === undefined ? null : { ...load, memory: { ...load.memory, samples: undefined } },
   runs: rows,
 };
 // Only a full run is the record; a filtered one (`-- fuzz`) writes beside it.

@@ -7,12 +7,23 @@
  * Fashion-MNIST as much as the forward pass. Plain `tf.matMul` has per-input gradients that the
  * tape prunes, so this layer skips that product. It is serialised under its own class name and
  * registered on import, so saved models load with `loadSavedModel`.
+ *
+ * With `activation: 'relu'` the layer also applies ReLU. On the wasm backend the product, the
+ * bias and the ReLU run as one kernel and the backward pass as two (trainer/backend/wasm-dense.ts),
+ * which reads the input in place instead of transposing it and skips XNNPACK's per-call packing
+ * of the weights; elsewhere it is tf.matMul, tf.add and tf.relu.
  */
 import * as tf from '@tensorflow/tfjs';
+import { denseOnWasm } from '../backend/wasm-dense.js';
+
+/** Activations the layer can apply itself. */
+export type InputDenseActivation = 'linear' | 'relu';
 
 export interface InputDenseArgs {
   units: number;
   useBias: boolean;
+  /** Default linear (saved models from before this option load as they were). */
+  activation?: InputDenseActivation;
   /** Absent when a saved model is loaded: the weights come from the file then. */
   kernelInitializer?: ReturnType<typeof tf.initializers.glorotUniform>;
   name?: string;
@@ -22,6 +33,7 @@ export class InputDense extends tf.layers.Layer {
   static readonly className = 'KubetuneInputDense';
   private readonly units: number;
   private readonly useBias: boolean;
+  private readonly activation: InputDenseActivation;
   private readonly kernelInitializer: NonNullable<InputDenseArgs['kernelInitializer']>;
   private kernel: tf.LayerVariable | undefined;
   private bias: tf.LayerVariable | undefined;
@@ -30,6 +42,7 @@ export class InputDense extends tf.layers.Layer {
     super(args.name === undefined ? {} : { name: args.name });
     this.units = args.units;
     this.useBias = args.useBias;
+    this.activation = args.activation ?? 'linear';
     this.kernelInitializer = args.kernelInitializer ?? tf.initializers.glorotUniform({});
   }
 
@@ -43,8 +56,14 @@ export class InputDense extends tf.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
-    const product = tf.matMul(x as tf.Tensor2D, (this.kernel as tf.LayerVariable).read() as tf.Tensor2D);
-    return this.bias ? tf.add(product, this.bias.read()) : product;
+    const kernel = (this.kernel as tf.LayerVariable).read() as tf.Tensor2D;
+    const bias = this.bias?.read() as tf.Tensor1D | undefined;
+    const relu = this.activation === 'relu';
+    const fused = denseOnWasm(x as tf.Tensor2D, kernel, bias, relu);
+    if (fused !== undefined) return fused;
+    const product = tf.matMul(x as tf.Tensor2D, kernel);
+    const z = bias ? tf.add(product, bias) : product;
+    return relu ? tf.relu(z) : z;
   }
 
   override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
@@ -53,7 +72,7 @@ export class InputDense extends tf.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units, useBias: this.useBias };
+    return { ...super.getConfig(), units: this.units, useBias: this.useBias, activation: this.activation };
   }
 }
 

@@ -19,9 +19,12 @@ export function buildMlp(inputShape: readonly number[], outputs: number, p: Hype
   const dense = (units: number, x: tf.SymbolicTensor) =>
     tf.layers.dense({ units, useBias: !p.batch_norm, kernelInitializer: seeds.glorot() }).apply(x) as tf.SymbolicTensor;
   const block = { batchNorm: p.batch_norm, dropout: p.dropout, seeds };
-  // The first layer never needs the gradient of its input: InputDense skips computing it.
-  const first = new InputDense({ units: p.input_units, useBias: !p.batch_norm, kernelInitializer: seeds.glorot() }).apply(input) as tf.SymbolicTensor;
-  let x = activationBlock(first, { ...block, activation: p.input_activation });
+  // The first layer never needs the gradient of its input: InputDense skips computing it. Without
+  // batch norm (which sits between product and activation) it also applies a ReLU itself, fused
+  // with the product on the wasm backend.
+  const ownRelu = !p.batch_norm && p.input_activation === 'relu';
+  const first = new InputDense({ units: p.input_units, useBias: !p.batch_norm, activation: ownRelu ? 'relu' : 'linear', kernelInitializer: seeds.glorot() }).apply(input) as tf.SymbolicTensor;
+  let x = activationBlock(first, { ...block, activation: ownRelu ? 'linear' : p.input_activation });
   for (let i = 0; i < p.layers; i++) {
     x = activationBlock(dense(p.unitsByLayer[i] ?? p.units, x), { ...block, activation: p.activation });
   }

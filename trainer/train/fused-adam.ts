@@ -14,6 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NamedTensorMap, TensorInfo } from '@tensorflow/tfjs';
+import type { WasmMemory } from '../backend/wasm-gemm.js';
+import { adamFor } from '../backend/wasm-gemm.js';
 
 type NamedTensor = { name: string; tensor: tf.Tensor };
 
@@ -22,6 +24,8 @@ const KERNEL = 'KubetuneAdamUpdate';
 interface HeapBackend {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  wasm: { asm: { memory: WasmMemory } };
 }
 
 let registered = false;
@@ -41,10 +45,16 @@ function registerWasmKernel(): void {
       // Allocate every output before taking any view: an allocation can grow the wasm memory,
       // which detaches views taken earlier.
       const outs = [heap.makeOutput([...w.shape], 'float32'), heap.makeOutput([...m.shape], 'float32'), heap.makeOutput([...v.shape], 'float32')] as const;
+      // All but the last n mod 4 values four lanes at a time in wasm SIMD (wasm-gemm.ts), the rest here.
+      const n = w.shape.reduce((a, b) => a * b, 1);
+      const simdCount = n - (n % 4);
+      if (simdCount > 0) {
+        const at = (t: TensorInfo) => (heap.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+        adamFor(heap.wasm.asm.memory)(at(w), at(m), at(v), at(g), at(outs[0]), at(outs[1]), at(outs[2]), simdCount * 4, beta1, beta2, stepSize, epsilonHat);
+      }
       const [wIn, mIn, vIn, gIn] = [w, m, v, g].map((t) => heap.typedArrayFromHeap(t));
       const [wOut, mOut, vOut] = outs.map((t) => heap.typedArrayFromHeap(t));
-      const n = (wIn as Float32Array).length;
-      for (let i = 0; i < n; i++) {
+      for (let i = simdCount; i < n; i++) {
         const grad = (gIn as Float32Array)[i] as number;
         const mi = beta1 * ((mIn as Float32Array)[i] as number) + (1 - beta1) * grad;
         const vi = beta2 * ((vIn as Float32Array)[i] as number) + (1 - beta2) * grad * grad;

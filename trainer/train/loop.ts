@@ -4,8 +4,8 @@
  *
  * 1. draw the permutation from `(seed, "shuffle", epoch)` — same seed, same batches;
  * 2. copy each batch's rows into one reused Float32Array and make one tensor from it;
- * 3. one `optimizer.minimize` per batch on loss + L2 penalty; loss sums stay on the backend and
- *    are read once per epoch (reading per batch would stall a GPU);
+ * 3. one `optimizer.minimize` per batch on loss + L2 penalty; loss sums and correct counts stay
+ *    on the backend and are read once per epoch (reading per batch would stall a GPU);
  * 4. evaluate on the validation set, hand the metrics to `onEpoch`, and let `EarlyStopping`
  *    decide; improvements are snapshotted (and checkpointed by the caller).
  *
@@ -22,6 +22,7 @@ import { Rng } from '../rng.js';
 import type { EarlyStopping } from './early-stopping.js';
 import { evaluate } from './evaluate.js';
 import { buildOptimizer } from './optimizers.js';
+import { softmaxCrossEntropy } from './softmax-xent.js';
 
 export interface TrainOptions {
   model: tf.LayersModel;
@@ -92,7 +93,6 @@ export async function train(o: TrainOptions): Promise<TrainOutcome> {
   let lastYield = performance.now();
 
   const lossOf = (prediction: tf.Tensor, y: tf.Tensor): tf.Scalar => {
-    if (task === 'classification') return tf.losses.softmaxCrossEntropy(y, prediction) as tf.Scalar;
     return (params.loss === 'mae' ? tf.losses.absoluteDifference(y, prediction) : tf.losses.meanSquaredError(y, prediction)) as tf.Scalar;
   };
 
@@ -116,12 +116,20 @@ export async function train(o: TrainOptions): Promise<TrainOutcome> {
       tf.tidy(() => {
         const x = tf.tensor(xBuffer.subarray(0, count * rowSize), [count, ...o.inputShape]);
         const y = tf.tensor2d(yBuffer.subarray(0, count * (task === 'classification' ? outputs : 1)), [count, task === 'classification' ? outputs : 1]);
-        let prediction: tf.Tensor | undefined;
         optimizer.minimize(
           () => {
-            prediction = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
-            const dataLoss = lossOf(prediction, y);
-            lossSums.push(tf.keep(tf.mul(dataLoss, count)));
+            const prediction = model.apply(x, { training: true }) as tf.Tensor;
+            let dataLoss: tf.Scalar;
+            if (task === 'classification') {
+              // Loss, its sum and the correct count in one go (one kernel on wasm: softmax-xent.ts).
+              const xent = softmaxCrossEntropy(y as tf.Tensor2D, prediction as tf.Tensor2D);
+              dataLoss = xent.loss;
+              lossSums.push(xent.lossSum);
+              correctCounts.push(xent.correct);
+            } else {
+              dataLoss = lossOf(prediction, y);
+              lossSums.push(tf.keep(tf.mul(dataLoss, count)));
+            }
             if (params.l2 === 0 || kernels.length === 0) return dataLoss;
             // Keras' l2(λ): λ·Σw² over every kernel (biases and batch-norm parameters excluded).
             return tf.add(dataLoss, tf.mul(params.l2, tf.addN(kernels.map((k) => tf.sum(tf.square(k)))))) as tf.Scalar;
@@ -129,10 +137,6 @@ export async function train(o: TrainOptions): Promise<TrainOutcome> {
           false,
           variables,
         );
-        if (task === 'classification' && prediction !== undefined) {
-          correctCounts.push(tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(prediction, 1), tf.argMax(y, 1)), 'float32'))));
-        }
-        prediction?.dispose();
       });
       seen += count;
       if (o.cancelled()) {

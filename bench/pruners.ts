@@ -9,8 +9,8 @@
  * pruner: training steps used relative to running every trial to the end (200 × 100 steps), the
  * median final regret (best completed trial's last loss minus the curves' lower bound), and the
  * regret of the best configuration proposed (had it trained to the end), which splits the loss
- * between the pruner and the sampler. A diagnostic row, ours only, runs ASHA with the sampler
- * told each pruned trial's final loss.
+ * between the pruner and the sampler. Diagnostic rows, ours only: ASHA with the sampler told each
+ * pruned trial's final loss, and ASHA with its first rung moved (bench/pruners/ours.ts).
  *
  * `--reuse-optuna` takes Optuna's side from the previous run's files under bench/.cache/ when they
  * hold the same seeds, trials and family (Optuna's numbers do not depend on our code), so a change
@@ -34,7 +34,7 @@ import { sampleUniform } from '../operator/samplers/random.js';
 import { Rng } from '../operator/samplers/rng.js';
 import { SearchSpace } from '../operator/space/space.js';
 import { CURVE_FAMILIES, CURVE_PARAMETERS, type CurveFamily, MAX_STEPS, rankCorrelation } from './pruners/curves.js';
-import { OUR_PRUNERS, type PrunedRun, runPruned, TOLD_FINAL } from './pruners/ours.js';
+import { DIAGNOSTICS, OUR_PRUNERS, type PrunedRun, runPruned } from './pruners/ours.js';
 import { ashaVerdict, renderSection, type Row, rowOf, type Run } from './pruners/report.js';
 import { fmt } from './samplers/summary.js';
 
@@ -87,11 +87,13 @@ export async function run(args: string[]): Promise<void> {
   console.error(`bench: Optuna ${venv.versions.optuna}; ${trials} trials x ${MAX_STEPS} steps x ${seeds} seeds x ${families.join(', ')}, both sides in parallel`);
   mkdirSync(benchCacheDir, { recursive: true });
   const reuse = args.includes('--reuse-optuna');
+  let reusedOptuna = false;
   const optunaPromises = families.map((f) => {
     const out = join(benchCacheDir, `pruners-optuna-${f}.json`);
     const cached = reuse && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as OptunaOutput) : undefined;
     if (cached !== undefined && cached.family === f && cached.trials === trials && cached.seeds.length === seeds && cached.seeds.every((x, i) => x === i)) {
       console.error(`bench: Optuna's ${f} results reused from ${out}`);
+      reusedOptuna = true;
       return Promise.resolve(cached);
     }
     return startOptuna(venv.python, f, seeds, trials, out);
@@ -103,7 +105,7 @@ export async function run(args: string[]): Promise<void> {
   for (const family of families) {
     ours[family] = {};
     oursSeconds[family] = {};
-    for (const pruner of [...Object.keys(OUR_PRUNERS), ...Object.keys(TOLD_FINAL)]) {
+    for (const pruner of [...Object.keys(OUR_PRUNERS), ...Object.keys(DIAGNOSTICS)]) {
       const t0 = performance.now();
       ours[family][pruner] = Array.from({ length: seeds }, (_, seed) => runPruned(pruner, seed, trials, family));
       oursSeconds[family][pruner] = (performance.now() - t0) / 1000;
@@ -136,13 +138,13 @@ export async function run(args: string[]): Promise<void> {
     rankCorrelations: correlations,
     path: 'Study ask/report/tell; after every report the pruner from the registry is asked about the trial with the whole history (the call trialsToPrune makes inside decide)',
     summary: rows,
-    ours: { sampler: 'tpe', pruners: OUR_PRUNERS, diagnostics: TOLD_FINAL, seconds: oursSeconds, runs: ours },
+    ours: { sampler: 'tpe', pruners: OUR_PRUNERS, diagnostics: DIAGNOSTICS, seconds: oursSeconds, runs: ours },
     optuna: Object.fromEntries(families.map((f, i) => [f, { ...optuna[i], versions: venv.versions }])),
   });
   const first = optuna[0]!;
   writeBenchmarkSection('pruners', renderSection({
     rows, families, rankCorrelations: correlations, optuna: { version: first.optuna, python: first.python, pruners: first.pruners },
-    args, line, seeds, trials, standard, defaultSeeds: SEEDS, load,
+    args, line, seeds, trials, standard, defaultSeeds: SEEDS, load, reusedOptuna,
   }));
   console.error(`bench: wrote bench/results/pruners.json and the pruners section of docs/benchmarks.md (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   console.log(line);

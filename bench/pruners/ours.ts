@@ -11,7 +11,9 @@
  * between the two is what the pruner threw away (the best proposal stopped at a rung); the gap
  * between `sampledRegret` and the unpruned study's regret is what the sampler lost by learning
  * from pruned trials. The `asha-told-final` diagnostic row runs ASHA but tells the sampler every
- * pruned trial's final loss — impossible in practice — to measure the first gap alone.
+ * pruned trial's final loss — impossible in practice — to measure the first gap alone; the
+ * `asha-r<k>` rows move ASHA's first rung; the `-tpe-optuna` rows run TPE with `preset: 'optuna'`
+ * (Optuna's kernel-width floor), to show how much of the difference from Optuna is the sampler's.
  */
 import { Study } from '../../operator/engine/study.js';
 import { createPruner } from '../../operator/pruners/registry.js';
@@ -25,8 +27,17 @@ export const OUR_PRUNERS: Record<string, Record<string, number>> = {
   hyperband: { minResource: 1, maxResource: MAX_STEPS, reductionFactor: 3 },
 };
 
-/** Diagnostic rows (ours only): a pruner of OUR_PRUNERS whose pruned trials the sampler sees with their final loss. */
-export const TOLD_FINAL: Record<string, string> = { 'asha-told-final': 'asha' };
+/**
+ * Diagnostic rows, ours only: `asha-told-final` is the benchmark's ASHA whose pruned trials the
+ * sampler sees with their final loss; `asha-r<k>` is ASHA with its first rung at step k (η 4),
+ * to show what moving the first rung buys and costs.
+ */
+export const DIAGNOSTICS: Record<string, { rule: string; settings: Record<string, number>; toldFinal: boolean; tpe?: Record<string, string> }> = {
+  'asha-told-final': { rule: 'asha', settings: OUR_PRUNERS.asha!, toldFinal: true },
+  'none-tpe-optuna': { rule: 'none', settings: {}, toldFinal: false, tpe: { preset: 'optuna' } },
+  'asha-tpe-optuna': { rule: 'asha', settings: OUR_PRUNERS.asha!, toldFinal: false, tpe: { preset: 'optuna' } },
+  ...Object.fromEntries([1, 4, 8, 16].map((r) => [`asha-r${r}`, { rule: 'asha', settings: { ...OUR_PRUNERS.asha!, minResource: r }, toldFinal: false }])),
+};
 
 export interface PrunedRun {
   /** Training steps run in all (a trial pruned after reporting step s used s steps). */
@@ -40,10 +51,10 @@ export interface PrunedRun {
 
 export function runPruned(pruner: string, seed: number, trials: number, family: CurveFamily = 'crossing'): PrunedRun {
   const lossAt = CURVE_FAMILIES[family];
-  const toldFinal = TOLD_FINAL[pruner] !== undefined;
-  const rule = TOLD_FINAL[pruner] ?? pruner;
-  const study = new Study({ objective: { metric: 'loss', goal: 'minimize' }, parameters: CURVE_PARAMETERS, algorithm: { name: 'tpe', seed } });
-  const policy = createPruner(rule, OUR_PRUNERS[rule] ?? {});
+  const diagnostic = DIAGNOSTICS[pruner];
+  const toldFinal = diagnostic?.toldFinal ?? false;
+  const study = new Study({ objective: { metric: 'loss', goal: 'minimize' }, parameters: CURVE_PARAMETERS, algorithm: { name: 'tpe', seed, ...(diagnostic?.tpe === undefined ? {} : { settings: diagnostic.tpe }) } });
+  const policy = diagnostic !== undefined ? createPruner(diagnostic.rule, diagnostic.settings) : createPruner(pruner, OUR_PRUNERS[pruner] ?? {});
   let steps = 0;
   let best = Infinity;
   let bestSampled = Infinity;

@@ -29,7 +29,7 @@ import type { KubeConfig, KubernetesObject, V1ConfigMap, V1Job, V1Pod } from '@k
 import type { Logger } from 'winston';
 import { API_GROUP, API_VERSION, KIND, PLURAL } from '../api/schema.js';
 import { type Clock, systemClock } from '../kube/clock.js';
-import { Informer, type InformerHandlers, objectKey } from '../kube/informer.js';
+import { Informer, type InformerHandlers, objectKey, type RelistReason } from '../kube/informer.js';
 import { LeaderElector } from '../kube/leader-election.js';
 import { WorkQueue } from '../kube/workqueue.js';
 import { ClusterApi } from './cluster-api.js';
@@ -226,6 +226,7 @@ export class Manager {
       // The periodic second look: a study whose children went quiet is still reconciled.
       resync: (o) => this.queue.add(objectKey(o)),
       error: onError(PLURAL),
+      relist: (reason) => this.relisted(PLURAL, reason, namespace),
     };
     const studies = new Informer<StudyObject>(this.options.kc, { ...common, apiVersion: `${API_GROUP}/${API_VERSION}`, kind: KIND, plural: PLURAL }, studyHandlers);
     this.studies.set(namespace ?? '', studies);
@@ -267,8 +268,14 @@ export class Manager {
       },
       // No resync handler: the study's own resync already reconciles it with all its children.
       error,
+      relist: (reason) => this.relisted(plural, reason, common.namespace),
     };
     return new Informer<T>(this.options.kc, { ...common, apiVersion, kind, plural, labelSelector }, handlers) as unknown as Informer<KubernetesObject>;
+  }
+
+  private relisted(plural: string, reason: RelistReason, namespace: string | undefined): void {
+    this.metrics.relisted(plural, reason);
+    this.log.info('relisting after the watch ended', { resource: plural, reason, namespace });
   }
 
   private trialFields(o: KubernetesObject): { study: string | undefined; trial: number | undefined; namespace: string | undefined } {

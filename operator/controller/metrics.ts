@@ -19,8 +19,16 @@
  *   kubetune_trials_active{phase}               trial pods Pending / Running (from the cache)
  *   kubetune_studies                            studies in the watched namespaces
  *   kubetune_leader                             1 while this process holds the lease
+ *   kubetune_watch_relists_total{resource,reason} cache relists: resource is one of the four
+ *                                               watched kinds, reason `expired` (410 Gone) or
+ *                                               `error` (the apiserver ended a watch with another error)
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { RELIST_REASONS, type RelistReason } from '../kube/informer.js';
+
+/** The kinds the operator watches, by their plural: the only values of the `resource` label. */
+export const WATCHED_RESOURCES = ['tuningstudies', 'jobs', 'pods', 'configmaps'] as const;
+export type WatchedResource = (typeof WATCHED_RESOURCES)[number];
 
 export const RECONCILE_RESULTS = ['success', 'requeue_after', 'error', 'terminal_error'] as const;
 export type ReconcileOutcome = (typeof RECONCILE_RESULTS)[number];
@@ -60,6 +68,7 @@ export class OperatorMetrics {
   readonly decideDuration: Histogram;
   readonly trialsFinished: Counter<'state' | 'reason'>;
   readonly trialPending: Histogram;
+  readonly watchRelists: Counter<'resource' | 'reason'>;
   private sources: MetricsSources | undefined;
 
   constructor(opts: { processMetrics?: boolean } = {}) {
@@ -85,6 +94,11 @@ export class OperatorMetrics {
       name: 'kubetune_trial_pending_seconds', help: 'Time from a trial pod\'s creation to its container running (scheduling, image pull, start).', registers,
       buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
     });
+    this.watchRelists = new Counter({
+      name: 'kubetune_watch_relists_total', registers, labelNames: ['resource', 'reason'],
+      help: 'Times a watched kind was listed again: reason expired = the watch answered 410 Gone (its resourceVersion was compacted away), error = the apiserver ended the watch with another error.',
+    });
+    for (const resource of WATCHED_RESOURCES) for (const reason of RELIST_REASONS) this.watchRelists.labels(resource, reason).inc(0);
     const self = this;
     new Gauge({
       name: 'kubetune_workqueue_depth', help: 'Study keys waiting for a worker.', registers,
@@ -112,6 +126,12 @@ export class OperatorMetrics {
     this.reconcileTotal.labels(result).inc();
     if (result === 'error' || result === 'terminal_error') this.reconcileErrors.inc();
     this.reconcileDuration.observe(seconds);
+  }
+
+  /** One relist of a watched kind; anything outside the fixed sets is not counted (bounded series). */
+  relisted(resource: string, reason: RelistReason): void {
+    if (!(WATCHED_RESOURCES as readonly string[]).includes(resource) || !RELIST_REASONS.includes(reason)) return;
+    this.watchRelists.labels(resource, reason).inc();
   }
 
   trialFinished(state: string, reason: string | undefined): void {

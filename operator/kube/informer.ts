@@ -8,6 +8,9 @@
  *   stopped and an idle watch still learns the current resourceVersion;
  * - on `410 Gone` (the resourceVersion was compacted away) relists and emits the difference
  *   between the old and the new cache as adds, updates and deletes — nothing is missed;
+ * - after a broken or idle connection resumes the watch from the last resourceVersion it saw
+ *   (client-go's reflector does the same), so an apiserver restart costs one watch, not a
+ *   full list of every object — or, if that resourceVersion is gone meanwhile, a 410 and a relist;
  * - ends each watch server-side after a jittered timeout, and aborts it from our side when
  *   nothing (not even a bookmark) arrived for `idleTimeoutMs`: a half-open connection is found;
  * - backs off with jitter between failed attempts, and re-emits every object on `resyncMs` so
@@ -56,7 +59,15 @@ export interface InformerHandlers<T extends KubernetesObject> {
   resync?(obj: T): void;
   /** A list or watch attempt failed; the informer retries by itself. */
   error?(err: unknown): void;
+  /**
+   * The cache is about to be listed again: `expired` after `410 Gone` (its resourceVersion was
+   * compacted away), `error` after the apiserver ended a watch with another error status.
+   */
+  relist?(reason: RelistReason): void;
 }
+
+export type RelistReason = 'expired' | 'error';
+export const RELIST_REASONS: readonly RelistReason[] = ['expired', 'error'];
 
 /** `namespace/name`, or `name` for cluster-scoped objects: the key of the cache and the queue. */
 export function objectKey(obj: KubernetesObject): string {
@@ -73,6 +84,14 @@ class GoneError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'GoneError';
+  }
+}
+
+/** An ERROR event inside a watch other than 410: the state is not trusted, so list again. */
+class WatchStatusError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WatchStatusError';
   }
 }
 
@@ -155,14 +174,21 @@ export class Informer<T extends KubernetesObject> {
         this.failures = 0;
       } catch (err) {
         if (this.stopped) return;
-        needList = true;
         if (err instanceof GoneError || statusCode(err) === 410) {
+          needList = true;
           this.requests.relists++;
+          this.handlers.relist?.('expired');
           continue; // a 410 is expected after compaction: relist at once, no backoff
         }
-        // Anything else (apiserver down, connection reset, idle watchdog): back off, then relist,
-        // as client-go's reflector does, since events may have been missed in between.
         this.handlers.error?.(err);
+        if (err instanceof WatchStatusError) {
+          needList = true;
+          this.requests.relists++;
+          this.handlers.relist?.('error');
+        }
+        // A failed list is tried again; a broken or idle connection (apiserver down, reset,
+        // watchdog) resumes the watch from the last resourceVersion: the apiserver sends every
+        // event since, or 410 if it no longer can. Either way nothing is missed.
         await this.backoff();
       }
     }
@@ -276,7 +302,7 @@ export class Informer<T extends KubernetesObject> {
     const obj = event.object;
     if (event.type === 'ERROR') {
       if (obj.code === 410) throw new GoneError(obj.message ?? 'resourceVersion too old');
-      throw new Error(`watch error ${obj.code ?? ''} ${obj.reason ?? ''}: ${obj.message ?? ''}`.trim());
+      throw new WatchStatusError(`watch error ${obj.code ?? ''} ${obj.reason ?? ''}: ${obj.message ?? ''}`.trim());
     }
     const rv = obj.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;

@@ -5,7 +5,9 @@
 //   - etcd compacted to its current revision, then the apiserver restarted: every watch the
 //     operator had open resumes from a resourceVersion that no longer exists and is answered
 //     410 Gone, so the informers must relist (a watcher of our own counts the 410s it gets on
-//     the same path, as evidence the expiry really happened);
+//     the same path, as evidence the expiry really happened; the operator's own
+//     kubetune_watch_relists_total{reason="expired"}, read from its /metrics at the end, shows
+//     that the operator itself met the expiry and relisted);
 //   - etcd SIGKILLed and started again on its data directory.
 //
 // Expected, as for operator kills: the study completes with every trial once, succeeded, each
@@ -19,9 +21,9 @@ import { startCluster, type Cluster } from '../cluster/cluster.js';
 import { GroupProcess } from '../cluster/processes.js';
 import { testNamespace, waitFor, type Obj, type Rest } from '../cluster/testing.js';
 import {
-  applyCrd, finished, historyRecords, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy,
+  applyCrd, finished, historyRecords, httpGet, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy,
 } from '../integration/operator/harness.js';
-import { duplicatesOf, followTrials } from './observe-trials.js';
+import { duplicatedTrials, duplicatesOf, followTrials } from './observe-trials.js';
 import { record } from './record.js';
 
 const TRIALS = Number(process.env.KUBETUNE_CP_TRIALS ?? '20');
@@ -193,13 +195,25 @@ test(`a ${TRIALS}-trial study survives an apiserver restart, an etcd compaction 
   const gone = await watcher.stop();
   supervising = false;
   await supervisor;
+  // The operator's own count of relists, by resource and reason (its process since the last exit).
+  const metricsText = (await httpGet(await op.address(), '/metrics')).body;
+  const relists: Record<string, number> = {};
+  for (const m of metricsText.matchAll(/^kubetune_watch_relists_total\{resource="([a-z]+)",reason="([a-z]+)"\} (\d+)$/gm)) {
+    if (Number(m[3]) > 0) relists[`${m[1]}/${m[2]}`] = Number(m[3]);
+  }
+  const operatorExpired = Object.entries(relists).filter(([k]) => k.endsWith('/expired')).reduce((n, [, v]) => n + v, 0);
   const seen = await trials.stop();
   const { duplicates } = duplicatesOf(seen, 'cp', TRIALS);
-  t.diagnostic(`faults: ${faults.join('; ')}; our own watcher got ${gone} × 410; the operator exited ${operatorExits} times and was restarted`);
+  if (duplicates > 0) t.diagnostic(`duplicated: ${duplicatedTrials(seen, 'cp').join('; ')}`);
+  t.diagnostic(`faults: ${faults.join('; ')}; our own watcher got ${gone} × 410; the operator relisted ${JSON.stringify(relists)}; it exited ${operatorExits} times and was restarted`);
   const history = await historyRecords(rest, ns, 'cp');
   const succeeded = [...history.values()].filter((r) => r.state === 'succeeded').length;
-  record({ source: 'controlplane', restarts, watchExpiries: gone > 0 ? 1 : 0, observed410: gone, operatorExits, trials: TRIALS, lost: TRIALS - succeeded, duplicates });
+  record({ source: 'controlplane', restarts, watchExpiries: gone > 0 ? 1 : 0, observed410: gone, operatorRelists: relists, operatorExpired, operatorExits, trials: TRIALS, lost: TRIALS - succeeded, duplicates });
   assert.equal(duplicates, 0);
+  assert.ok(gone > 0, 'our own watcher met 410 Gone: the expiry happened');
+  // One operator process lived through every fault (the lease outlasts the outages), so its
+  // watches resumed from resourceVersions the restarted apiserver no longer had: 410, relist.
+  if (operatorExits === 0) assert.ok(operatorExpired > 0, `the operator itself met 410 Gone and relisted: ${JSON.stringify(relists)}`);
   assert.equal(study.status.phase, 'Completed', JSON.stringify(study.status));
   assert.deepEqual([...history.keys()].sort((a, b) => a - b), Array.from({ length: TRIALS }, (_, i) => i));
   for (const [i, r] of history) assert.equal(r.state, 'succeeded', `trial ${i}: ${r.reason} ${r.message}`);

@@ -64,6 +64,14 @@ export async function followTrials(rest: Rest, ns: string): Promise<{ stop(): Pr
 export type Observed = Awaited<ReturnType<Awaited<ReturnType<typeof followTrials>>['stop']>>;
 
 
+/** The trial Jobs of study `name` seen with more than one Job UID or more than one pod, for diagnostics. */
+export function duplicatedTrials(seen: Observed, name: string): string[] {
+  const out: string[] = [];
+  for (const [job, uids] of seen.jobs) if (job.startsWith(`${name}-t`) && uids.size > 1) out.push(`${job}: ${uids.size} Job UIDs`);
+  for (const [job, uids] of seen.pods) if (job.startsWith(`${name}-t`) && uids.size > 1) out.push(`${job}: ${uids.size} pods`);
+  return out;
+}
+
 /** Extra Jobs and pods beyond one per trial of study `name` with `trials` trials. */
 export function duplicatesOf(seen: Observed, name: string, trials: number): { jobs: number; duplicates: number } {
   const ours = [...seen.jobs].filter(([job]) => job.startsWith(`${name}-t`));

@@ -18,7 +18,7 @@ describe('OperatorMetrics', () => {
     for (const metric of await m.registry.getMetricsAsJSON()) {
       for (const v of metric.values) {
         for (const label of Object.keys(v.labels)) {
-          assert.ok(['result', 'state', 'reason', 'phase', 'le'].includes(label), `${metric.name} has label ${label}`);
+          assert.ok(['result', 'state', 'reason', 'phase', 'le', 'resource'].includes(label), `${metric.name} has label ${label}`);
         }
       }
     }
@@ -45,6 +45,23 @@ describe('OperatorMetrics', () => {
     assert.match(text, /kubetune_trials_active\{phase="Running"\} 5/);
     assert.match(text, /kubetune_studies 7/);
     assert.match(text, /kubetune_leader 1/);
+  });
+
+  it('counts relists by watched kind and reason, from zero, and nothing outside those sets', async () => {
+    const m = new OperatorMetrics();
+    let text = (await m.render()).body;
+    for (const resource of ['tuningstudies', 'jobs', 'pods', 'configmaps']) {
+      for (const reason of ['expired', 'error']) assert.match(text, new RegExp(`kubetune_watch_relists_total\\{resource="${resource}",reason="${reason}"\\} 0`));
+    }
+    m.relisted('pods', 'expired');
+    m.relisted('pods', 'expired');
+    m.relisted('jobs', 'error');
+    m.relisted('secrets', 'expired');
+    m.relisted('pods', 'because' as never);
+    text = (await m.render()).body;
+    assert.match(text, /kubetune_watch_relists_total\{resource="pods",reason="expired"\} 2/);
+    assert.match(text, /kubetune_watch_relists_total\{resource="jobs",reason="error"\} 1/);
+    assert.doesNotMatch(text, /secrets|because/);
   });
 
   it('keeps reasons to CamelCase words', () => {

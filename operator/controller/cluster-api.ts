@@ -8,13 +8,24 @@
  * - `patchStudyStatus`: a merge patch of the status subresource only, so a status write can
  *   never change the spec a user just edited;
  * - `event`: best effort; a failed Event is logged, never fatal.
+ *
+ * Every one of them runs the fence it was given (the manager's leader-lease check), which throws
+ * rather than let a replica that may have lost its lease write: once before the request is
+ * built, and again as the last step before it is sent (a client-node middleware), so a process
+ * frozen in between — building a request takes a TLS handshake with client-node's own agent —
+ * does not send a stale write when it wakes. Writes go over one keep-alive agent, so that last
+ * step and the bytes leaving are a few microtasks apart, not a handshake.
  */
+import { Agent } from 'node:https';
 import {
   BatchV1Api,
+  type ConfigurationOptions,
   CoreV1Api,
   CustomObjectsApi,
   type KubeConfig,
   PatchStrategy,
+  type RequestContext,
+  type ResponseContext,
   setHeaderOptions,
   type V1ConfigMap,
   type V1Job,
@@ -33,7 +44,6 @@ export interface StudyOwner {
   kind: string;
 }
 
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export class ClusterApi {
   private readonly batch: BatchV1Api;
@@ -42,20 +52,47 @@ export class ClusterApi {
   /** Requests made, by verb and resource, for the benchmarks' requests-per-trial. */
   readonly requests = new Map<string, number>();
 
-  constructor(readonly kc: KubeConfig) {
+  /** Options for every write: the fence as the last middleware before sending. */
+  private readonly send: ConfigurationOptions;
+  private readonly mergePatch: ConfigurationOptions;
+  private agent: Agent | undefined;
+
+  /** `fence` runs before every request and throws to refuse it (the leader-lease check). */
+  constructor(readonly kc: KubeConfig, private readonly fence?: () => void) {
     this.batch = kc.makeApiClient(BatchV1Api);
     this.core = kc.makeApiClient(CoreV1Api);
     this.custom = kc.makeApiClient(CustomObjectsApi);
+    // An observable middleware as client-node 1.4's own rxjs stub reads one: `toPromise()` is
+    // called once the steps before it are done, right before the request is handed to fetch.
+    const last = {
+      pre: (ctx: RequestContext) => ({
+        toPromise: async (): Promise<RequestContext> => {
+          this.fence?.();
+          // client-node made a fresh agent for this request (its TLS settings); keep one alive instead.
+          const made = ctx.getAgent();
+          if (made instanceof Agent) {
+            this.agent ??= new Agent({ ...made.options, keepAlive: true, maxSockets: 16 });
+            ctx.setAgent(this.agent);
+          }
+          return ctx;
+        },
+      }),
+      post: (res: ResponseContext) => ({ toPromise: async (): Promise<ResponseContext> => res }),
+    };
+    this.send = { middleware: [last], middlewareMergeStrategy: 'append' } as unknown as ConfigurationOptions;
+    const header = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+    this.mergePatch = { ...header, middleware: [...(header.middleware ?? []), last], middlewareMergeStrategy: 'append' } as unknown as ConfigurationOptions;
   }
 
   private count(what: string): void {
+    this.fence?.();
     this.requests.set(what, (this.requests.get(what) ?? 0) + 1);
   }
 
   async createJob(job: V1Job): Promise<void> {
     this.count('create jobs');
     try {
-      await this.batch.createNamespacedJob({ namespace: job.metadata!.namespace!, body: job });
+      await this.batch.createNamespacedJob({ namespace: job.metadata!.namespace!, body: job }, this.send);
     } catch (err) {
       if (statusCode(err) !== 409) throw err;
     }
@@ -64,7 +101,7 @@ export class ClusterApi {
   async deleteJob(namespace: string, name: string): Promise<void> {
     this.count('delete jobs');
     try {
-      await this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' });
+      await this.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background' }, this.send);
     } catch (err) {
       if (statusCode(err) !== 404) throw err;
     }
@@ -77,7 +114,7 @@ export class ClusterApi {
   async createConfigMap(cm: V1ConfigMap): Promise<boolean> {
     this.count('create configmaps');
     try {
-      await this.core.createNamespacedConfigMap({ namespace: cm.metadata!.namespace!, body: cm });
+      await this.core.createNamespacedConfigMap({ namespace: cm.metadata!.namespace!, body: cm }, this.send);
       return true;
     } catch (err) {
       if (statusCode(err) !== 409) throw err;
@@ -92,14 +129,14 @@ export class ClusterApi {
     for (let attempt = 0; attempt < 3; attempt++) {
       this.count('patch configmaps');
       try {
-        await this.core.patchNamespacedConfigMap({ namespace: study.namespace, name, body: patch }, mergePatch);
+        await this.core.patchNamespacedConfigMap({ namespace: study.namespace, name, body: patch }, this.mergePatch);
         return;
       } catch (err) {
         if (statusCode(err) !== 404) throw err;
       }
       this.count('create configmaps');
       try {
-        await this.core.createNamespacedConfigMap({ namespace: study.namespace, body: { ...renderShard(study, shard), data: patch.data } });
+        await this.core.createNamespacedConfigMap({ namespace: study.namespace, body: { ...renderShard(study, shard), data: patch.data } }, this.send);
         return;
       } catch (err) {
         if (statusCode(err) !== 409) throw err; // someone created it meanwhile: patch again
@@ -114,7 +151,7 @@ export class ClusterApi {
     const body = { status: { reason: null, completionTime: null, bestTrial: null, ...status } };
     await this.custom.patchNamespacedCustomObjectStatus(
       { group: API_GROUP, version: API_VERSION, namespace, plural: PLURAL, name, body },
-      mergePatch,
+      this.mergePatch,
     );
   }
 
@@ -142,6 +179,6 @@ export class ClusterApi {
         lastTimestamp: now,
         count: 1,
       },
-    });
+    }, this.send);
   }
 }

@@ -158,7 +158,11 @@ export class Manager {
     this.clock = options.clock ?? systemClock;
     this.metrics = options.metrics ?? new OperatorMetrics();
     this.queue = new WorkQueue(this.clock);
-    this.api = new ClusterApi(kc);
+    // Every write checks the fence first, so a reconcile that was frozen midway cannot finish
+    // its writes once the lease is in doubt (the write throws; the key is retried).
+    this.api = new ClusterApi(kc, () => {
+      if (!this.holdsLease()) throw new Error('not writing: this replica\'s leader lease is not confirmed');
+    });
     this.done = new Promise((resolve) => (this.finish = resolve));
     this.followers = new LogFollowers(kc, (namespace, study) => this.queue.add(`${namespace}/${study}`));
 
@@ -322,6 +326,11 @@ export class Manager {
     return this.leading;
   }
 
+  /** The fence before any write: no elector (single replica) or a lease renewed recently enough. */
+  holdsLease(): boolean {
+    return this.elector === undefined || this.elector.holdsLease();
+  }
+
   get isStopping(): boolean {
     return this.stopping;
   }
@@ -375,6 +384,16 @@ export class Manager {
     if (this.stopping) {
       this.queue.done(key);
       return false;
+    }
+    if (!this.holdsLease()) {
+      // Leading, but the last renewal is older than the renew deadline (this process was frozen
+      // or cut off): the lease may be another replica's by now, and our cache stale. Act on
+      // nothing; look again once the elector has renewed — or stepped down and stopped us.
+      this.queue.addAfter(key, this.options.leaderElection?.retryPeriodMs ?? 2_000);
+      this.queue.done(key);
+      this.metrics.fenced.inc();
+      this.log.debug('not reconciling: the lease is not confirmed', { study: key });
+      return true;
     }
     const log = this.log.child({ study: key, reconcileID: randomUUID().slice(0, 8) });
     const t0 = performance.now();

@@ -22,6 +22,8 @@
  *   kubetune_watch_relists_total{resource,reason} cache relists: resource is one of the four
  *                                               watched kinds, reason `expired` (410 Gone) or
  *                                               `error` (the apiserver ended a watch with another error)
+ *   kubetune_lease_fenced_total                 reconciles refused: leading, but the lease not renewed
+ *                                               within the renew deadline (frozen or cut off)
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { RELIST_REASONS, type RelistReason } from '../kube/informer.js';
@@ -69,6 +71,7 @@ export class OperatorMetrics {
   readonly trialsFinished: Counter<'state' | 'reason'>;
   readonly trialPending: Histogram;
   readonly watchRelists: Counter<'resource' | 'reason'>;
+  readonly fenced: Counter;
   private sources: MetricsSources | undefined;
 
   constructor(opts: { processMetrics?: boolean } = {}) {
@@ -99,6 +102,10 @@ export class OperatorMetrics {
       help: 'Times a watched kind was listed again: reason expired = the watch answered 410 Gone (its resourceVersion was compacted away), error = the apiserver ended the watch with another error.',
     });
     for (const resource of WATCHED_RESOURCES) for (const reason of RELIST_REASONS) this.watchRelists.labels(resource, reason).inc(0);
+    this.fenced = new Counter({
+      name: 'kubetune_lease_fenced_total', registers,
+      help: 'Reconciles not started because this replica leads but its last lease renewal is older than the renew deadline (it was frozen or cut off).',
+    });
     const self = this;
     new Gauge({
       name: 'kubetune_workqueue_depth', help: 'Study keys waiting for a worker.', registers,

@@ -13,9 +13,17 @@
  *   the apiserver's optimistic concurrency (409) and only one wins.
  * - `release()` on graceful shutdown empties the holder so a successor need not wait.
  *
- * What this does not promise (client-go says the same): a leader that is paused (GC, SIGSTOP)
- * longer than the lease can briefly overlap with its successor. Trial Jobs have deterministic
- * names, so an overlap cannot duplicate a trial.
+ * - `holdsLease()` is the fence a leader checks before it acts: true only while the last
+ *   successful renewal *began* less than `renewDeadlineMs` ago by this process's clock. A
+ *   successor needs `leaseDurationMs` (> renewDeadline) of silence after that renewal, so a
+ *   leader that was frozen (SIGSTOP, a long GC pause, a stalled VM) and wakes up after being
+ *   replaced finds `holdsLease()` false at once — before its stale cache can drive a write —
+ *   and steps down on its next renewal attempt, which sees the other holder.
+ *
+ * What this does not promise (client-go says the same): a leader paused between its check and
+ * the request reaching the apiserver can still overlap with its successor for that one request.
+ * Trial Jobs have deterministic names and history records are idempotent, so such an overlap
+ * cannot run a trial twice while its Job exists.
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -62,6 +70,8 @@ export class LeaderElector {
   private observed: { holder: string; renewTime: string; transitions: number } | undefined;
   private observedAt = 0;
   private lastRenewAt = 0;
+  /** `holdsLease()` is true until then: start of the last successful renewal + renewDeadline. */
+  private validUntil = 0;
   /** The attempt in flight, which `release()` waits for so it cannot re-take the lease after. */
   private attempt: Promise<boolean> | undefined;
 
@@ -82,6 +92,14 @@ export class LeaderElector {
 
   get isLeader(): boolean {
     return this.leading;
+  }
+
+  /**
+   * Whether this process may act as the leader right now: it leads, and its last successful
+   * renewal began less than `renewDeadlineMs` ago. Check it before every write.
+   */
+  holdsLease(): boolean {
+    return this.leading && !this.stopped && this.clock.now() < this.validUntil;
   }
 
   /** Starts campaigning; `onStartedLeading` fires when the lease is ours. */
@@ -117,6 +135,7 @@ export class LeaderElector {
   private async tick(): Promise<void> {
     if (this.stopped) return;
     let ok = false;
+    const started = this.clock.now();
     try {
       this.attempt = this.tryAcquireOrRenew();
       ok = await this.attempt;
@@ -127,6 +146,7 @@ export class LeaderElector {
     const now = this.clock.now();
     if (ok) {
       this.lastRenewAt = now;
+      this.validUntil = started + this.renewDeadlineMs;
       if (!this.leading) {
         this.leading = true;
         this.options.onStartedLeading();

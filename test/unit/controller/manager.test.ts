@@ -21,7 +21,7 @@ function kubeconfig(): KubeConfig {
 }
 
 /** A manager whose reconciler answers from a script, on a fake clock; nothing is started. */
-function managerWith(answers: (key: string) => Promise<ReconcileResult>) {
+function managerWith(answers: (key: string) => Promise<ReconcileResult>, extra: Partial<ConstructorParameters<typeof Manager>[0]> = {}) {
   const clock = new FakeClock(1_000_000);
   const metrics = new OperatorMetrics();
   const calls: string[] = [];
@@ -32,6 +32,7 @@ function managerWith(answers: (key: string) => Promise<ReconcileResult>) {
     metrics,
     clock,
     reconciler: { reconcile: (key) => (calls.push(key), answers(key)) },
+    ...extra,
   });
   return { manager, clock, metrics, calls };
 }
@@ -92,6 +93,21 @@ describe('Manager.processNextWorkItem', () => {
     clock.advance(600_000);
     assert.equal(manager.queue.length, 0);
     assert.equal(await count(metrics, 'terminal_error'), 1);
+  });
+
+  it('with leader election, reconciles and writes nothing until the lease is confirmed (the fence)', async () => {
+    // The elector never ran: no renewal, so the lease is not this replica's to act on.
+    const { manager, clock, metrics, calls } = managerWith(async () => ({}), { leaderElection: { namespace: 'team-a', retryPeriodMs: 500 } });
+    assert.equal(manager.holdsLease(), false);
+    manager.queue.add('team-a/s');
+    assert.equal(await manager.processNextWorkItem(), true);
+    assert.deepEqual(calls, []);
+    assert.equal((await metrics.fenced.get()).values[0]?.value, 1);
+    assert.equal(manager.queue.length, 0);
+    clock.advance(500);
+    assert.equal(manager.queue.length, 1, 'looked at again after the retry period');
+    await assert.rejects(manager.api.createJob({ metadata: { name: 'j', namespace: 'team-a' } }), /lease is not confirmed/);
+    assert.equal(manager.api.requests.size, 0, 'no request was made');
   });
 
   it('stops handing out work once shut down, and is not ready meanwhile', async () => {

@@ -6,13 +6,14 @@
  *   are all present;
  * - caps: past `maxTrials`, the best ⌈cap/2⌉ by loss and the most recent of the others (see
  *   `selectTrials`); the hyperparameter fit takes the same rule again with `maxFitTrials`;
- * - targets: y = -(loss - mean)/std over the kept trials (the GP maximises), with ±Infinity
- *   losses clipped to the finite extremes as Optuna does, so one diverged run cannot flatten the
- *   model;
+ * - targets: the kept trials' losses, ±Infinity clipped to the finite extremes as Optuna does,
+ *   then warped (warp.ts: long tails shrunk, order kept), then y = -(w - mean)/std (the GP
+ *   maximises), so one diverged run cannot flatten the model;
  * - pending points: running and pending trials, the most recent `maxPendingTrials`.
  */
 import { isComplete, isPending, lossOf, type Goal, type TrialRecord } from '../types.js';
 import type { GpEncoding } from './encode.js';
+import { type OutputWarp, warpLosses } from './warp.js';
 
 export interface TrainingSet {
   /** `n` rows of `d` GP coordinates. */
@@ -73,7 +74,7 @@ export function pickRows(rows: readonly Float64Array[], indices: readonly number
 }
 
 /** The training set and pending points for one suggestion. */
-export function buildTrainingSet(history: readonly TrialRecord[], encoding: GpEncoding, goal: Goal, maxTrials: number, maxPending: number): TrainingSet {
+export function buildTrainingSet(history: readonly TrialRecord[], encoding: GpEncoding, goal: Goal, maxTrials: number, maxPending: number, warp: OutputWarp = 'yeo-johnson'): TrainingSet {
   const d = encoding.d;
   const rows: Float64Array[] = [];
   const rawLosses: number[] = [];
@@ -95,7 +96,7 @@ export function buildTrainingSet(history: readonly TrialRecord[], encoding: GpEn
   const pendingKept = pendingRows.slice(Math.max(0, pendingRows.length - maxPending));
   return {
     x: pickRows(rows, kept, d),
-    y: standardize(Float64Array.from(kept, (i) => losses[i] as number)),
+    y: standardize(warpLosses(Float64Array.from(kept, (i) => losses[i] as number), warp)),
     n: kept.length,
     pending: pickRows(pendingKept, pendingKept.map((_, i) => i), d),
     p: pendingKept.length,

@@ -1,10 +1,12 @@
 /**
  * The GP sampler's settings, as written under a study's `algorithm.settings`, with their
  * defaults. Optuna 5.0's GPSampler values where it has one (`startupTrials`, `candidates`,
- * `localSearches`, `deterministic`); the caps are ours, because the sampler runs inside the
- * operator's process and must answer in well under a tenth of a second at 500 trials.
+ * `localSearches`, `deterministic`). The output warp is ours (it wins on every benchmark problem,
+ * warp.ts), and so are the caps, because the sampler runs inside the operator's process and must
+ * answer in well under a tenth of a second at 500 trials.
  */
 import { type Issue, joinPath, SpecError } from '../../api/issues.js';
+import type { OutputWarp } from './warp.js';
 
 export interface GpOptions {
   /** Finished trials sampled uniformly at random before the GP takes over. Default 10. */
@@ -30,6 +32,12 @@ export interface GpOptions {
   readonly maxPendingTrials: number;
   /** The objective has no noise: fix the noise variance at its floor. Default false. */
   readonly deterministic: boolean;
+  /**
+   * Monotone transform of the losses before standardisation (warp.ts): `yeo-johnson` shrinks
+   * long tails — diverged runs, objectives spanning orders of magnitude — so the GP models the
+   * region that matters; `none` standardises only (Optuna 5.0). Default `yeo-johnson`.
+   */
+  readonly outputWarp: OutputWarp;
 }
 
 export const DEFAULT_GP_OPTIONS: GpOptions = Object.freeze({
@@ -41,9 +49,10 @@ export const DEFAULT_GP_OPTIONS: GpOptions = Object.freeze({
   fitStarts: 2,
   maxPendingTrials: 64,
   deterministic: false,
+  outputWarp: 'yeo-johnson',
 });
 
-type Kind = 'count' | 'positiveCount' | 'boolean' | 'fitStarts' | 'atLeastTwo';
+type Kind = 'warp' | 'count' | 'positiveCount' | 'boolean' | 'fitStarts' | 'atLeastTwo';
 
 const FIELDS: Record<keyof GpOptions, Kind> = {
   startupTrials: 'count',
@@ -54,9 +63,11 @@ const FIELDS: Record<keyof GpOptions, Kind> = {
   fitStarts: 'fitStarts',
   maxPendingTrials: 'count',
   deterministic: 'boolean',
+  outputWarp: 'warp',
 };
 
 const RULES: Record<Kind, [(v: unknown) => boolean, string]> = {
+  warp: [(v) => v === 'yeo-johnson' || v === 'none', 'must be "yeo-johnson" or "none"'],
   boolean: [(v) => typeof v === 'boolean', 'must be true or false'],
   count: [(v) => Number.isInteger(v) && (v as number) >= 0, 'must be an integer >= 0'],
   positiveCount: [(v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65536, 'must be an integer in 1..65536'],

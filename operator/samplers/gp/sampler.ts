@@ -6,7 +6,8 @@
  *
  * Per suggestion (after `startupTrials` random ones):
  * 1. Training set (history.ts): succeeded trials in GP coordinates (encode.ts), at most
- *    `maxTrials` of them (best half + most recent), losses standardised and negated.
+ *    `maxTrials` of them (best half + most recent), losses warped (Yeo-Johnson, warp.ts: long
+ *    tails shrunk), standardised and negated.
  * 2. Kernel (kernel.ts): Matérn-5/2 with one lengthscale per coordinate (ARD); Hamming distance
  *    for categorical coordinates.
  * 3. Hyperparameters (fit.ts): MAP — marginal likelihood times Optuna's priors on lengthscales,
@@ -30,9 +31,10 @@
  * Learning Algorithms", NeurIPS 2012 (Matérn-5/2 ARD, EI); S. Ament et al., "Unexpected
  * Improvements to Expected Improvement for Bayesian Optimization", NeurIPS 2023 (LogEI);
  * D. Ginsbourger, R. Le Riche, L. Carraro, "Kriging is well-suited to parallelize optimization",
- * 2010 (kriging believer). Semantics follow Optuna 5.0's `GPSampler` except: pending trials use a
- * kriging believer instead of Monte-Carlo fantasies (qLogEI), no warm start of the fit from the
- * previous one (a sampler keeps no state), and the history caps below.
+ * 2010 (kriging believer). Semantics follow Optuna 5.0's `GPSampler` except: the output warp of
+ * step 1 (Optuna standardises only), pending trials use a kriging believer instead of
+ * Monte-Carlo fantasies (qLogEI), no warm start of the fit from the previous one (a sampler
+ * keeps no state), and the history caps below.
  *
  * ```ts
  * const study = new Study({ objective: { metric: 'loss', goal: 'minimize' },
@@ -99,7 +101,7 @@ export class GpSampler implements Sampler {
     const enc = this.encoding(space);
     const o = this.options;
     const d = enc.d;
-    const train = buildTrainingSet(history, enc, ctx.goal, o.maxTrials, o.maxPendingTrials);
+    const train = buildTrainingSet(history, enc, ctx.goal, o.maxTrials, o.maxPendingTrials, o.outputWarp);
     if (train.n === 0) return [];
 
     // Hyperparameters on a subset (best half + most recent), posterior on the whole set.

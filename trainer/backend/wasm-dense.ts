@@ -9,7 +9,7 @@
  * `denseOnWasm` wires them with `tf.customGrad` so the tape sees one op with gradients for W and
  * b only: the layer's input is data, and its gradient is never computed (what `InputDense` is
  * for). It answers undefined where the kernels do not apply (another backend, a width that is not
- * a multiple of 8), and the caller takes the ordinary tf path. Checked against the cpu backend in
+ * a multiple of 4), and the caller takes the ordinary tf path. Checked against the cpu backend in
  * test/unit/trainer/wasm-dense.test.ts.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { denseOnWasm, denseOnWasmApplies } from '../../../trainer/backend/wasm-dense.js';
-import { gemmFor, kernelsFor } from '../../../trainer/backend/wasm-gemm.js';
+import type { GemmFn } from '../../../trainer/backend/wasm-gemm.js';
+import { gemmModuleBytes, kernelsFor, relaxedSimd } from '../../../trainer/backend/wasm-gemm.js';
 import { Rng } from '../../../trainer/rng.js';
 import { softmaxCrossEntropy } from '../../../trainer/train/softmax-xent.js';
 
@@ -36,24 +37,36 @@ function maxRelativeError(a: Float32Array, b: Float32Array): number {
   return worst;
 }
 
-describe('wasm SIMD kernels of the first dense layer', () => {
-  const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory({ initial: 4 });
-  const heap = () => new Float32Array(memory.buffer);
+interface WasmApi {
+  Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (m: object, imports: object) => { exports: Record<string, unknown> };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-  // Shapes with leftover rows (m mod 4 ≠ 0) and several column strips; A plain and transposed.
-  for (const [m, k, n, transposed, bias, relu] of [
+describe('wasm SIMD kernels of the first dense layer', () => {
+  const memory = new wasmApi.Memory({ initial: 4 });
+  const heap = () => new Float32Array(memory.buffer);
+  // Both builds: multiply + add, and fused multiply-add (relaxed SIMD, turned on if needed).
+  assert.ok(relaxedSimd(), 'relaxed SIMD is available (Node 20 with the flag set at run time, or newer)');
+  const gemms = ([false, true] as const).map((fma) => [fma, new wasmApi.Instance(new wasmApi.Module(gemmModuleBytes(fma)), { env: { memory } }).exports.gemm as GemmFn] as const);
+
+  // Shapes with a leftover row (odd m), strips of 16 and of 4 columns; A plain and transposed.
+  for (const [fma, gemm] of gemms) for (const [m, k, n, transposed, bias, relu] of [
     [8, 5, 8, false, false, false],
     [7, 13, 16, false, true, true],
     [13, 9, 24, true, false, false],
     [5, 3, 8, true, true, false],
     [1, 1, 8, false, true, true],
+    [9, 17, 36, false, true, false],
+    [6, 4, 4, true, false, true],
   ] as const) {
-    it(`gemm ${m}×${k}·${k}×${n}${transposed ? ' (A read transposed)' : ''}${bias ? ' + bias' : ''}${relu ? ', ReLU' : ''} equals the textbook product`, () => {
+    it(`gemm${fma ? ' (fused multiply-add)' : ''} ${m}×${k}·${k}×${n}${transposed ? ' (A read transposed)' : ''}${bias ? ' + bias' : ''}${relu ? ', ReLU' : ''} equals the textbook product`, () => {
       const [a, b, c, bi] = [0, m * k, m * k + k * n, m * k + k * n + m * n];
       const f = heap();
       f.set(randomValues(bi + n, m * 100 + k), 0);
       f.fill(Number.NaN, c, bi); // every output must be written
-      gemmFor(memory)(a * 4, transposed ? 1 : k, transposed ? m : 1, b * 4, c * 4, m, k, n, bias ? bi * 4 : 0, relu ? 1 : 0);
+      gemm(a * 4, transposed ? 1 : k, transposed ? m : 1, b * 4, c * 4, m, k, n, bias ? bi * 4 : 0, relu ? 1 : 0);
       let worst = 0;
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
@@ -92,6 +105,7 @@ describe('denseOnWasm matches the cpu backend', () => {
     [37, 29, 24, true, true],
     [16, 30, 8, true, false],
     [9, 11, 16, false, true],
+    [33, 20, 20, true, true],
   ] as const) {
     it(`${rows}×${inputs} → ${units} units${useBias ? ' with bias' : ''}${relu ? ', ReLU' : ''}: output and gradients of W and b`, async () => {
       const xv = randomValues(rows * inputs, 1);
@@ -128,11 +142,11 @@ describe('denseOnWasm matches the cpu backend', () => {
     });
   }
 
-  it('does not apply on the cpu backend, nor to a width that is not a multiple of 8', async () => {
+  it('does not apply on the cpu backend, nor to a width that is not a multiple of 4', async () => {
     await tf.setBackend('cpu');
     assert.equal(denseOnWasmApplies(tf.zeros([2, 3]), tf.zeros([3, 8])), false);
     await tf.setBackend('wasm');
-    assert.equal(denseOnWasmApplies(tf.zeros([2, 3]), tf.zeros([3, 8])), true);
+    assert.equal(denseOnWasmApplies(tf.zeros([2, 3]), tf.zeros([3, 12])), true);
     assert.equal(denseOnWasmApplies(tf.zeros([2, 3]), tf.zeros([3, 10])), false);
   });
 });

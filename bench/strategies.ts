@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- strategies [--quick] [--seeds N] [--trials T] [--problems a,b]`: our GP, CMA-ES,
+ * `npm run bench -- strategies [--quick] [--seeds N] [--trials T] [--problems a,b] [--sides ours]
+ * [--samplers gp,auto]`: our GP, CMA-ES,
  * evolution and `auto` against Optuna 5.0's `GPSampler`, `CmaEsSampler` and `NSGAIISampler` on the
  * problems of the samplers benchmark (bench/samplers/problems.json), with the same budget (200
  * trials) and seeds (0–19) on both sides, plus the time of one GP suggestion at 500 trials.
@@ -10,7 +11,10 @@
  * and the `strategies` section of docs/benchmarks.md. `--seeds`/`--trials`/`--problems` shrink a
  * run (the machine is small and shared); such a run is still written, with exactly what ran, and
  * marked non-standard. `--quick`: our side only, seeds 0–4, against the frozen Optuna regrets of
- * the same seeds in strategies.json; writes nothing.
+ * the same seeds in strategies.json; writes nothing. `--sides ours`: our side only, any number of
+ * seeds, every seed's final regret printed, no Optuna and nothing written — for trying a change
+ * on many seeds at the cost of seconds (Optuna's GPSampler takes minutes per run).
+ * `--samplers` restricts our side to some of `OUR_STRATEGIES` (with `--sides ours` or `--quick`).
  *
  * Ends with `strategies: auto worst ratio <x>`: the largest over problems of our `auto`'s median
  * final regret over the median of the best Optuna sampler on that problem (regrets floored at 1e-9).
@@ -58,6 +62,8 @@ interface StrategiesResults {
 
 interface Options {
   quick: boolean;
+  oursOnly: boolean;
+  samplers: readonly string[];
   seeds: number;
   trials: number;
   problems: readonly Problem[];
@@ -76,8 +82,15 @@ function parseArgs(args: string[]): Options {
   const chosen = names === undefined ? problems : problems.filter((p) => names.includes(p.name));
   if (names !== undefined && chosen.length !== names.length) throw new Error(`unknown problem in ${names.join(',')}; known: ${problems.map((p) => p.name).join(', ')}`);
   if (!(seeds >= 1 && trials >= 1)) throw new Error('--seeds and --trials must be positive');
+  const sides = value('--sides') ?? 'both';
+  if (sides !== 'both' && sides !== 'ours') throw new Error(`--sides must be ours or both, got ${sides}`);
+  const samplers = value('--samplers')?.split(',') ?? [...OUR_STRATEGIES];
+  const unknown = samplers.filter((s) => !(OUR_STRATEGIES as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`unknown sampler ${unknown.join(',')}; known: ${OUR_STRATEGIES.join(', ')}`);
+  const oursOnly = sides === 'ours';
+  if (samplers.length < OUR_STRATEGIES.length && !oursOnly && !quick) throw new Error('--samplers needs --sides ours or --quick (a written run has every sampler)');
   const standard = trials === TRIALS && seeds === (quick ? QUICK_SEEDS : SEEDS) && names === undefined;
-  return { quick, seeds, trials, problems: chosen, standard };
+  return { quick, oursOnly, samplers, seeds, trials, problems: chosen, standard };
 }
 
 const checkpointsFor = (trials: number) => [...new Set([...CHECKPOINTS.filter((c) => c < trials), trials])];
@@ -93,7 +106,7 @@ function runOurSide(opts: Options, checkpoints: number[]) {
   const seconds: Record<string, number> = {};
   for (const problem of opts.problems) {
     curves[problem.name] = {};
-    for (const sampler of OUR_STRATEGIES) {
+    for (const sampler of opts.samplers) {
       const started = performance.now();
       const runs = Array.from({ length: opts.seeds }, (_, seed) => runStrategy(problem, sampler, seed, checkpoints));
       const took = (performance.now() - started) / 1000;
@@ -141,6 +154,17 @@ export async function run(args: string[]): Promise<void> {
   const checkpoints = checkpointsFor(opts.trials);
   const started = performance.now();
   const choices = autoChoices(opts);
+
+  if (opts.oursOnly) {
+    const ours = runOurSide(opts, checkpoints);
+    for (const [problem, bySampler] of Object.entries(finalsOf(ours.curves))) {
+      for (const [sampler, finals] of Object.entries(bySampler)) {
+        console.log(`${problem.padEnd(18)} ${sampler.padEnd(9)} median ${fmt(median(finals))}  per seed ${finals.map((v) => v.toPrecision(3)).join(' ')}`);
+      }
+    }
+    console.log(`ours only: seeds 0-${opts.seeds - 1}, ${opts.trials} trials, auto chose ${JSON.stringify(choices)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+    return;
+  }
 
   if (opts.quick) {
     const frozen = readResults<StrategiesResults>('strategies');

@@ -13,7 +13,8 @@
  *    the operator, which reconciles it to Completed and writes its status; the study object and
  *    every history shard are then read back from the apiserver and measured as JSON.
  * 4. Memory: 100 studies × 10 parallel trials. The trials are held Pending by a nodeSelector no
- *    node matches — this 2-core machine cannot run 1,000 trial processes at once — so the
+ *    node matches — this 2-core machine cannot run 1,000 node trial processes at once (trials
+ *    that do run, as one-line shells, are test/reliability/load.reliability.ts) — so the
  *    operator's caches hold 100 studies, 1,000 Jobs and 1,000 Pods, the same objects as with
  *    running trials. Resident memory of the operator process (VmRSS, from /proc) once all Jobs
  *    and pods exist, the largest of 10 samples over 5 s, and the peak over the whole run (VmHWM).
@@ -256,7 +257,8 @@ written by the operator).
 | peak over the whole run (VmHWM) | ${r.memory.peakMiB} MiB |
 
 The ${r.memory.jobs} trials are held Pending by a nodeSelector that no node matches: the operator caches
-the same Jobs and Pods as for running trials, without ${r.memory.jobs} processes on this machine. For
-context (issue 5): Katib needs ≥ 10 s before its first trial, polls every second, and broke
-near 14,500 trials.`;
+the same Jobs and Pods as for running trials, without ${r.memory.jobs} processes on this machine. Trials
+that really run under the same load (2,000 one-line \`sh\` trials) are measured by
+\`test/reliability/load.reliability.ts\`: see "Operator under load" below. For context (issue 5):
+Katib needs ≥ 10 s before its first trial, polls every second, and broke near 14,500 trials.`;
 }

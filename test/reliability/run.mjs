@@ -74,5 +74,8 @@ const target = only === undefined ? join(root, 'bench/results/reliability.json')
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(target, JSON.stringify({ ...summary, filter: only ?? null }, null, 2) + '\n');
 console.error(`[test/reliability] wrote ${target}`);
+const l = summary.load;
+console.log(`reliability (more): restarts ${summary.restartsSurvived} stops ${summary.stopsSurvived}` +
+  (l ? ` load ${l.trials} trials ${l.trialsPerSecond}/s p95 turnaround ${l.turnaroundMs.p95} ms operator requests/trial ${l.apiserver.operatorRequestsPerTrial}` : ''));
 console.log(`reliability: kills ${summary.killsSurvived} duplicates ${summary.duplicates} lost ${summary.lostResults} fuzz ${summary.fuzzCases} crashes ${summary.crashes}`);
 process.exit(failed > 0 || summary.duplicates > 0 || summary.lostResults > 0 || summary.crashes > 0 ? 1 : 0);

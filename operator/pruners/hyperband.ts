@@ -5,6 +5,10 @@
  * index)` with Hyperband's bracket sizes as weights (more, shorter trials in aggressive brackets),
  * and competes only with the trials of its bracket. Built from the same promotion rule as ASHA,
  * not from wrapped studies.
+ *
+ * One difference from Optuna's `HyperbandPruner` lies outside the pruner: Optuna's TPE, when the
+ * study's pruner is Hyperband, models only the trials of the new trial's bracket
+ * (`optuna.pruners._filter_study`); our samplers see every trial, whatever its bracket.
  */
 import { Rng } from '../samplers/rng.js';
 import type { TrialRecord } from '../samplers/types.js';

@@ -37,7 +37,17 @@ let crdApplied: Promise<void> | undefined;
 export function applyCrd(c: ClusterHandle): Promise<void> {
   crdApplied ??= (async () => {
     await kubectl(c, ['apply', '--server-side', '--force-conflicts', '-f', CRD_FILE]);
-    await kubectl(c, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/tuningstudies.kubetune.io']);
+    // On a fresh cluster the CRD can be read before it has any condition, and `kubectl wait`
+    // then fails at once (".status.conditions accessor error: <nil>") instead of waiting.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await kubectl(c, ['wait', '--for=condition=Established', '--timeout=60s', 'crd/tuningstudies.kubetune.io']);
+        return;
+      } catch (err) {
+        if (attempt >= 50 || !/conditions accessor error/.test(String((err as { stderr?: string }).stderr ?? err))) throw err;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
   })();
   return crdApplied;
 }

@@ -12,6 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { HyperParams } from '../config/params.js';
 import { invalidParameter } from '../errors.js';
 import { LayerSeeds, activationBlock } from './blocks.js';
+import { InputConv2D } from './input-conv2d.js';
 
 function convOut(size: number, kernel: number, stride: number, padding: 'same' | 'valid'): number {
   return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - kernel) / stride) + 1;
@@ -33,9 +34,9 @@ export function buildCnn(inputShape: readonly number[], outputs: number, p: Hype
     if (h < 1 || w < 1) {
       throw invalidParameter('conv_blocks', `${p.conv_blocks} blocks with kernel_size=${p.kernel_size}, strides=${p.strides}, padding=${padding}, pooling=${p.pooling}/${p.pool_size} shrink the ${inputShape[0]}x${inputShape[1]} input to nothing at block ${i}`);
     }
-    x = tf.layers
-      .conv2d({ filters: p.filtersByBlock[i] ?? p.filters, kernelSize: p.kernel_size, strides: p.strides, padding, useBias: !p.batch_norm, kernelInitializer: seeds.glorot() })
-      .apply(x) as tf.SymbolicTensor;
+    const conv = { filters: p.filtersByBlock[i] ?? p.filters, kernelSize: p.kernel_size, strides: p.strides, padding, useBias: !p.batch_norm, kernelInitializer: seeds.glorot() };
+    // The first convolution never needs the gradient of its input (the images): InputConv2D skips it.
+    x = (i === 0 ? new InputConv2D(conv) : tf.layers.conv2d(conv)).apply(x) as tf.SymbolicTensor;
     x = activationBlock(x, { activation: i === 0 ? p.input_activation : p.activation, batchNorm: p.batch_norm, dropout: 0, seeds });
     if (p.pooling === 'max') x = tf.layers.maxPooling2d({ poolSize: p.pool_size, strides: p.pool_size }).apply(x) as tf.SymbolicTensor;
     if (p.pooling === 'avg') x = tf.layers.averagePooling2d({ poolSize: p.pool_size, strides: p.pool_size }).apply(x) as tf.SymbolicTensor;

@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 // Custom layers register themselves on import, so saved models can be loaded back.
+import '../model/input-conv2d.js';
 import '../model/input-dense.js';
 import '../model/seeded-dropout.js';
 

@@ -32,6 +32,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs';
 import { maxPoolGradKernel } from './wasm-maxpool-grad.js';
+import type { WasmMemory } from './wasm-gemm.js';
+import { gemmFor } from './wasm-gemm.js';
 
 const WASM = 'wasm';
 let installed = false;
@@ -79,6 +81,65 @@ export function conv2dBackpropFilterViaConv(x: tf.Tensor4D, dy: tf.Tensor4D, att
     const grad = tf.conv2d(channelsAsBatch, dyAsFilter, 1, 'valid', 'NHWC', [strideHeight, strideWidth]); // [ci, kh, kw, co]
     return tf.transpose(grad, [1, 2, 0, 3]) as tf.Tensor4D;
   });
+}
+
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): Float32Array;
+  disposeData(dataId: object): boolean;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  wasm: { asm: { memory: WasmMemory } };
+}
+
+/** Largest kh·kw·inC for which the filter gradient goes through im2col (first layers: 1–3 channels). */
+const IM2COL_MAX_PATCH = 32;
+
+/**
+ * dW of a 2-D convolution with few input channels (kh·kw·inC ≤ 32, output channels a multiple of
+ * 4) as im2col and one matrix product on the wasm heap: patches [positions × kh·kw·inC], then
+ * dW = patchesᵀ·dy with our SIMD GEMM (wasm-gemm.ts), which reads patchesᵀ in place. For a
+ * 1-channel 28×28 input, batch 128, 32 filters of 3×3, the convolution trick above ran at
+ * ≈ 2 GFLOP/s (30 ms): the "filter" is the 28×28 image and the "channels" the batch, a shape
+ * XNNPACK handles poorly. Undefined when it does not apply.
+ */
+function conv2dBackpropFilterIm2col(x: TensorInfo, dy: TensorInfo, attrs: ConvGradAttrs & { filterShape: [number, number, number, number] }, backend: HeapBackend): TensorInfo | undefined {
+  const [kh, kw, inC, outC] = attrs.filterShape;
+  const patch = kh * kw * inC;
+  if (patch > IM2COL_MAX_PATCH || outC % 4 !== 0 || x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
+  const info = convInfo(x.shape, attrs.filterShape, attrs, 'Conv2DBackpropFilter');
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { top, left } = info.padInfo;
+  const positions = batchSize * outHeight * outWidth;
+  // Allocate before taking views: an allocation can grow (and detach) the heap.
+  const patches = backend.makeOutput([positions, patch], 'float32');
+  const out = backend.makeOutput([kh, kw, inC, outC], 'float32');
+  const src = backend.typedArrayFromHeap(x);
+  const dst = backend.typedArrayFromHeap(patches);
+  let row = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      for (let ow = 0; ow < outWidth; ow++, row += patch) {
+        for (let r = 0; r < kh; r++) {
+          const ih = oh * strideHeight - top + r;
+          for (let c = 0; c < kw; c++) {
+            const iw = ow * strideWidth - left + c;
+            const at = row + (r * kw + c) * inC;
+            if (ih < 0 || ih >= inHeight || iw < 0 || iw >= inWidth) {
+              for (let ch = 0; ch < inC; ch++) dst[at + ch] = 0;
+            } else {
+              const from = ((b * inHeight + ih) * inWidth + iw) * inC;
+              for (let ch = 0; ch < inC; ch++) dst[at + ch] = src[from + ch] as number;
+            }
+          }
+        }
+      }
+    }
+  }
+  const offset = (t: TensorInfo) => (backend.dataIdMap.get(t.dataId) as { memoryOffset: number }).memoryOffset;
+  // out[patch × outC] = patchesᵀ·dy: A(i, k) = patches[k·patch + i].
+  gemmFor(backend.wasm.asm.memory)(offset(patches), 1, patch, offset(dy), offset(out), patch, positions, outC, 0, 0);
+  backend.disposeData(patches.dataId);
+  return out;
 }
 
 /** dX of a 2-D convolution, from the output gradient `dy` and the filter `w`. */
@@ -138,8 +199,13 @@ export function installWasmKernels(): void {
     tf.registerKernel({
       kernelName: 'Conv2DBackpropFilter',
       backendName: WASM,
-      kernelFunc: ({ inputs, attrs }) =>
-        conv2dBackpropFilterViaConv(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, attrs as unknown as ConvGradAttrs & { filterShape: [number, number, number, number] }),
+      kernelFunc: ({ inputs, attrs, backend }) => {
+        const a = attrs as unknown as ConvGradAttrs & { filterShape: [number, number, number, number] };
+        return (
+          conv2dBackpropFilterIm2col(inputs.x as TensorInfo, inputs.dy as TensorInfo, a, backend as unknown as HeapBackend) ??
+          conv2dBackpropFilterViaConv(inputs.x as tf.Tensor4D, inputs.dy as tf.Tensor4D, a)
+        );
+      },
     });
   }
   if (tf.getKernel('Conv2DBackpropInput', WASM) !== undefined) tf.unregisterKernel('Conv2DBackpropInput', WASM);

@@ -46,19 +46,21 @@ describe('auto: the rule', () => {
     assert.equal(chooseSampler(withCategorical, opts(301)).name, 'tpe');
   });
 
-  it('runs cmaes for numeric spaces once the budget covers 20 generations of its population', () => {
-    // Population 4 + floor(3 ln d): 6 in 2-D (120 trials), 10 in 10-D (200), 12 in 20-D (240).
-    assert.equal(chooseSampler(continuous(2), opts(120)).name, 'cmaes');
-    assert.equal(chooseSampler(continuous(2), opts(119)).name, 'gp');
-    assert.equal(chooseSampler(continuous(10), opts(200)).name, 'cmaes');
-    assert.equal(chooseSampler(continuous(20), opts(240)).name, 'cmaes');
-    assert.equal(chooseSampler(continuous(20), opts(239)).name, 'tpe');
+  it('runs gp for small unconditional spaces, even where CMA-ES would have its 20 generations', () => {
+    assert.equal(chooseSampler(continuous(2), opts(100)).name, 'gp');
+    assert.equal(chooseSampler(continuous(2), opts(120)).name, 'gp');
+    assert.equal(chooseSampler(continuous(10), opts(300)).name, 'gp');
+    assert.equal(chooseSampler(discrete, opts(71)).name, 'gp');
+    assert.match(chooseSampler(continuous(2), opts(100)).why, /2 unconditional parameters/);
   });
 
-  it('runs gp for small unconditional spaces with budgets too short for CMA-ES', () => {
-    assert.equal(chooseSampler(continuous(2), opts(100)).name, 'gp');
-    assert.equal(chooseSampler(continuous(10), opts(150)).name, 'gp');
-    assert.match(chooseSampler(continuous(2), opts(100)).why, /2 unconditional parameters/);
+  it('runs cmaes past gp\'s limits for numeric spaces once the budget covers 20 generations of its population', () => {
+    // Population 4 + floor(3 ln d): 6 in 2-D (120 trials), 11 in 11-D (220), 12 in 20-D (240).
+    assert.equal(chooseSampler(continuous(2), opts(301)).name, 'cmaes');
+    assert.equal(chooseSampler(continuous(11), opts(220)).name, 'cmaes');
+    assert.equal(chooseSampler(continuous(11), opts(219)).name, 'tpe');
+    assert.equal(chooseSampler(continuous(20), opts(240)).name, 'cmaes');
+    assert.equal(chooseSampler(continuous(20), opts(239)).name, 'tpe');
   });
 
   it('assumes a budget of 200 when none is given', () => {
@@ -77,7 +79,7 @@ describe('auto: the rule', () => {
 describe('auto: delegation', () => {
   it('proposes exactly the trials of the sampler it chose, with the same seed', () => {
     const cases: [SearchSpace, string, number, number][] = [
-      [continuous(2), 'gp', 16, 100], [continuous(2), 'cmaes', 30, 200], [conditional, 'tpe', 30, 200], [discrete, 'grid', 20, 100],
+      [continuous(2), 'gp', 16, 100], [continuous(2), 'cmaes', 30, 400], [conditional, 'tpe', 30, 200], [discrete, 'grid', 20, 100],
     ];
     for (const [space, name, n, budget] of cases) {
       const auto = createSampler('auto', { budget });

@@ -18,7 +18,7 @@ import { findHelm, template } from '../../helm/render.js';
 import { CHART_DIR } from '../../helm/chart-gen.js';
 import { clusterOrSkip, refusal, testNamespace, type Obj } from '../cluster/testing.js';
 import {
-  applyCrd, finished, httpGet, kubectl, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy,
+  applyCrd, finished, httpGet, kubectl, operatorKubeconfig, operatorTestEnv, scriptStudy, startOperator, STUDIES, waitForStudy,
 } from '../integration/operator/harness.js';
 import { record } from './record.js';
 
@@ -111,13 +111,9 @@ test('trial pods and the operator pod pass PodSecurity "restricted" (server-side
 });
 
 test('/metrics exposes no study, parameter or trial-chosen text', async (t) => {
-  const c = await clusterOrSkip(t);
-  if (!c) return;
-  const ns = await testNamespace(t, c, 'sec-metrics');
-  const rest = c.rest();
-  t.after(() => rest.close());
-  await applyCrd(c);
-  const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
+  const env = await operatorTestEnv(t, 'sec-metrics');
+  if (!env) return;
+  const { ns, rest, kubeconfig } = env;
   const op = startOperator(t, kubeconfig, ns);
   const address = await op.address();
 

@@ -10,9 +10,9 @@
 // (crash, exit 137, NaN objective and hanging past trialTimeout: test/integration/operator/failures.test.ts)
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clusterOrSkip, testNamespace, type Obj } from '../cluster/testing.js';
+import { type Obj } from '../cluster/testing.js';
 import {
-  applyCrd, finished, historyRecords, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy,
+  finished, historyRecords, operatorTestEnv, scriptStudy, startOperator, STUDIES, waitForStudy,
 } from '../integration/operator/harness.js';
 import { record } from './record.js';
 
@@ -45,13 +45,9 @@ const CASES: { name: string; expect: { state: string; reason?: string }; spec: O
 ];
 
 test('misbehaving trial pods end with their reason, and the operator keeps serving', async (t) => {
-  const c = await clusterOrSkip(t);
-  if (!c) return;
-  const ns = await testNamespace(t, c, 'rel-trials');
-  const rest = c.rest();
-  t.after(() => rest.close());
-  await applyCrd(c);
-  const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
+  const env = await operatorTestEnv(t, 'rel-trials');
+  if (!env) return;
+  const { ns, rest, kubeconfig } = env;
   const op = startOperator(t, kubeconfig, ns);
   await op.address();
   for (const k of CASES) await rest.create(STUDIES(ns), k.spec);

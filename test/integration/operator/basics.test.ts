@@ -3,19 +3,15 @@
 // exits 0, releasing the Lease.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clusterOrSkip, testNamespace, waitFor, type Obj } from '../../cluster/testing.js';
+import { waitFor, type Obj } from '../../cluster/testing.js';
 import {
-  applyCrd, finished, historyRecords, httpGet, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy,
+  finished, historyRecords, httpGet, operatorTestEnv, scriptStudy, startOperator, STUDIES, waitForStudy,
 } from './harness.js';
 
 test('the operator runs a study of instant trials to Completed under its own ServiceAccount, serves probes and metrics, and drains on SIGTERM', async (t) => {
-  const c = await clusterOrSkip(t);
-  if (!c) return;
-  const ns = await testNamespace(t, c, 'op-basics');
-  const rest = c.rest();
-  t.after(() => rest.close());
-  await applyCrd(c);
-  const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
+  const env = await operatorTestEnv(t, 'op-basics');
+  if (!env) return;
+  const { ns, rest, kubeconfig } = env;
   const op = startOperator(t, kubeconfig, ns);
   const address = await op.address();
 
@@ -57,13 +53,9 @@ test('the operator runs a study of instant trials to Completed under its own Ser
 });
 
 test('a standby is Ready without reconciling; a leader that loses its Lease stops and exits 1', async (t) => {
-  const c = await clusterOrSkip(t);
-  if (!c) return;
-  const ns = await testNamespace(t, c, 'op-lease');
-  const rest = c.rest();
-  t.after(() => rest.close());
-  await applyCrd(c);
-  const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
+  const env = await operatorTestEnv(t, 'op-lease');
+  if (!env) return;
+  const { ns, rest, kubeconfig } = env;
   const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/kubetune-operator`;
 
   const a = startOperator(t, kubeconfig, ns);

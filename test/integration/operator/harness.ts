@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { renderOperatorRbac } from '../../../operator/controller/rbac.js';
 import type { ClusterHandle } from '../../cluster/cluster.js';
 import type { Obj, Rest } from '../../cluster/testing.js';
-import { waitFor } from '../../cluster/testing.js';
+import { clusterOrSkip, testNamespace, waitFor } from '../../cluster/testing.js';
 
 const run = promisify(execFile);
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -50,6 +50,29 @@ export function applyCrd(c: ClusterHandle): Promise<void> {
     }
   })();
   return crdApplied;
+}
+
+/** What an operator test starts from; see `operatorTestEnv`. */
+export interface OperatorTestEnv {
+  c: ClusterHandle;
+  ns: string;
+  rest: Rest;
+  kubeconfig: string;
+}
+
+/**
+ * The shared cluster (undefined, and the test skipped, without one), a fresh namespace
+ * `<slug>-…`, a REST client closed after the test, the CRD, and a kubeconfig for the operator's
+ * least-privilege ServiceAccount in that namespace.
+ */
+export async function operatorTestEnv(t: TestContext, slug: string): Promise<OperatorTestEnv | undefined> {
+  const c = await clusterOrSkip(t);
+  if (!c) return undefined;
+  const ns = await testNamespace(t, c, slug);
+  const rest = c.rest();
+  t.after(() => rest.close());
+  await applyCrd(c);
+  return { c, ns, rest, kubeconfig: await operatorKubeconfig(t, c, rest, ns) };
 }
 
 /**

@@ -4,17 +4,15 @@
 // them as Cancelled and deletes their Jobs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clusterOrSkip, testNamespace, waitFor, type Obj } from '../../cluster/testing.js';
-import { applyCrd, finished, historyRecords, kubectl, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy } from './harness.js';
+import { waitFor, type Obj } from '../../cluster/testing.js';
+import {
+  finished, historyRecords, kubectl, operatorTestEnv, scriptStudy, startOperator, STUDIES, waitForStudy,
+} from './harness.js';
 
 test('deleting a study garbage-collects its Jobs, pods and history; a finished study cancels its running trials', async (t) => {
-  const c = await clusterOrSkip(t);
-  if (!c) return;
-  const ns = await testNamespace(t, c, 'op-lifecycle');
-  const rest = c.rest();
-  t.after(() => rest.close());
-  await applyCrd(c);
-  const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
+  const env = await operatorTestEnv(t, 'op-lifecycle');
+  if (!env) return;
+  const { c, ns, rest, kubeconfig } = env;
   const op = startOperator(t, kubeconfig, ns);
   await op.address();
 

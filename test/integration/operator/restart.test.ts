@@ -5,21 +5,17 @@
 // same trial count and, the sampler being seeded per (seed, index), the same parameters.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { clusterOrSkip, testNamespace, waitFor, type Obj } from '../../cluster/testing.js';
+import { waitFor, type Obj } from '../../cluster/testing.js';
 import {
-  applyCrd, finished, historyRecords, operatorKubeconfig, recordEvents, scriptStudy, startOperator, STUDIES, waitForStudy, type OperatorProcess,
+  finished, historyRecords, type OperatorProcess, operatorTestEnv, recordEvents, scriptStudy, startOperator, STUDIES, waitForStudy,
 } from './harness.js';
 
 const MAX_TRIALS = 14;
 
 test('SIGKILL of the operator at several points of a running study loses and duplicates no trial', async (t) => {
-  const c = await clusterOrSkip(t);
-  if (!c) return;
-  const ns = await testNamespace(t, c, 'op-restart');
-  const rest = c.rest();
-  t.after(() => rest.close());
-  await applyCrd(c);
-  const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
+  const env = await operatorTestEnv(t, 'op-restart');
+  if (!env) return;
+  const { ns, rest, kubeconfig } = env;
   const jobsPath = `/apis/batch/v1/namespaces/${ns}/jobs`;
   const jobEvents = await recordEvents(rest, jobsPath);
 

@@ -8,17 +8,15 @@ import { test } from 'node:test';
 import { resolveStudy } from '../../../operator/api/validate.js';
 import { compileStudy } from '../../../operator/engine/compile.js';
 import { decide } from '../../../operator/engine/decide.js';
-import { clusterOrSkip, testNamespace, waitFor, type Obj } from '../../cluster/testing.js';
-import { applyCrd, finished, historyRecords, operatorKubeconfig, scriptStudy, startOperator, STUDIES, waitForStudy } from './harness.js';
+import { waitFor, type Obj } from '../../cluster/testing.js';
+import {
+  finished, historyRecords, operatorTestEnv, scriptStudy, startOperator, STUDIES, waitForStudy,
+} from './harness.js';
 
 test('a study warm-started from another waits for it, snapshots its trials and samples from them', async (t) => {
-  const c = await clusterOrSkip(t);
-  if (!c) return;
-  const ns = await testNamespace(t, c, 'op-warm');
-  const rest = c.rest();
-  t.after(() => rest.close());
-  await applyCrd(c);
-  const kubeconfig = await operatorKubeconfig(t, c, rest, ns);
+  const env = await operatorTestEnv(t, 'op-warm');
+  if (!env) return;
+  const { ns, rest, kubeconfig } = env;
   startOperator(t, kubeconfig, ns);
 
   // The follower first, with its source not yet created: it must wait, not start cold.

@@ -1,20 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 
 import { ClusterApi } from '../../../operator/controller/cluster-api.js';
-
-function kubeconfig(): KubeConfig {
-  const kc = new KubeConfig();
-  // Nothing listens on port 1: a request that were sent would fail with ECONNREFUSED.
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
-}
+import { unreachableKubeconfig } from './fixtures.js';
 
 describe('ClusterApi fence', () => {
   const writes: [string, (api: ClusterApi) => Promise<unknown>][] = [
@@ -28,7 +16,7 @@ describe('ClusterApi fence', () => {
     it(`${name}: checked again as the last step before sending, so a lease lost meanwhile stops the request`, async () => {
       let checks = 0;
       // Open when the write is started, shut by the time the request is about to leave.
-      const api = new ClusterApi(kubeconfig(), () => {
+      const api = new ClusterApi(unreachableKubeconfig(), () => {
         if (++checks > 1) throw new Error('fenced at send time');
       });
       await assert.rejects(write(api), /fenced at send time/);
@@ -37,7 +25,7 @@ describe('ClusterApi fence', () => {
   }
 
   it('an open fence lets the request go (here: to a port where nothing listens)', async () => {
-    const api = new ClusterApi(kubeconfig(), () => undefined);
+    const api = new ClusterApi(unreachableKubeconfig(), () => undefined);
     await assert.rejects(api.deleteJob('ns', 'j'), (err: Error) => !/fenced/.test(String(err)));
   });
 });

@@ -1,5 +1,5 @@
 /** Studies and cluster objects shared by the controller's unit tests. */
-import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { KubeConfig, type V1Job, type V1Pod } from '@kubernetes/client-node';
 import { formatTrialResult, type TrialResult } from '../../../operator/api/trial-contract.js';
 import type { ResolvedSpec } from '../../../operator/api/types.js';
 import { resolveStudy } from '../../../operator/api/validate.js';
@@ -55,4 +55,17 @@ export function trialPod(index: number, phase: string, terminated?: { exitCode: 
     }];
   }
   return pod;
+}
+
+/** A kubeconfig for an apiserver that is not there: nothing listens on port 1, so a request that
+ * were sent would fail with ECONNREFUSED. For tests of what happens before anything is sent. */
+export function unreachableKubeconfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
+    users: [{ name: 'u', token: 't' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return kc;
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import winston from 'winston';
 
 import { watchedNamespaces } from '../../../operator/cli/commands/operator.js';
@@ -8,17 +7,7 @@ import { Manager, studyKeyOf } from '../../../operator/controller/manager.js';
 import { OperatorMetrics } from '../../../operator/controller/metrics.js';
 import { TerminalError, type ReconcileResult } from '../../../operator/controller/reconciler.js';
 import { FakeClock } from '../../../operator/kube/clock.js';
-
-function kubeconfig(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
-}
+import { unreachableKubeconfig } from './fixtures.js';
 
 /** A manager whose reconciler answers from a script, on a fake clock; nothing is started. */
 function managerWith(answers: (key: string) => Promise<ReconcileResult>, extra: Partial<ConstructorParameters<typeof Manager>[0]> = {}) {
@@ -26,7 +15,7 @@ function managerWith(answers: (key: string) => Promise<ReconcileResult>, extra: 
   const metrics = new OperatorMetrics();
   const calls: string[] = [];
   const manager = new Manager({
-    kc: kubeconfig(),
+    kc: unreachableKubeconfig(),
     namespaces: ['team-a'],
     log: winston.createLogger({ silent: true }),
     metrics,

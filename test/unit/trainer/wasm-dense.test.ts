@@ -11,30 +11,12 @@ import { denseOnWasm, denseOnWasmApplies } from '../../../trainer/backend/wasm-d
 import type { GemmFn } from '../../../trainer/backend/wasm-gemm.js';
 import { gemmModuleBytes, kernelsFor, relaxedSimd } from '../../../trainer/backend/wasm-gemm.js';
 import { Rng } from '../../../trainer/rng.js';
+import { maxRelativeError, onBackend } from './backend-compare.js';
 import { softmaxCrossEntropy } from '../../../trainer/train/softmax-xent.js';
 
 function randomValues(n: number, seed: number): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
-}
-
-/** Runs `fn` on `backend` with fresh tensors made from the same values, returning plain arrays. */
-async function onBackend(backend: string, fn: () => tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  await tf.ready();
-  const out = tf.tidy(fn);
-  const values = out.map((t) => t.dataSync() as Float32Array);
-  tf.dispose(out);
-  return values;
-}
-
-function maxRelativeError(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let scale = 1e-6;
-  for (const v of b) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)) / scale);
-  return worst;
 }
 
 interface WasmApi {

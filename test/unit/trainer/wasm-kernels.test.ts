@@ -4,29 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmKernels } from '../../../trainer/backend/wasm-kernels.js';
 import { Rng } from '../../../trainer/rng.js';
+import { maxRelativeError, onBackend } from './backend-compare.js';
 
 function randomValues(n: number, seed: number): Float32Array {
   const rng = new Rng(seed);
   return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
-}
-
-/** Runs `fn` on `backend` with fresh tensors made from the same values, returning plain arrays. */
-async function onBackend(backend: string, fn: () => tf.Tensor | tf.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  const out = tf.tidy(fn);
-  const list = Array.isArray(out) ? out : [out];
-  const values = list.map((t) => t.dataSync() as Float32Array);
-  tf.dispose(list);
-  return values;
-}
-
-function maxRelativeError(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let scale = 1e-6;
-  for (const v of b) scale = Math.max(scale, Math.abs(v));
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)) / scale);
-  return worst;
 }
 
 describe('wasm kernels added or repaired for training', () => {

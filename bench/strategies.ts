@@ -10,7 +10,10 @@
  * bench/results/strategies.json — the command, the machine, the versions, every seed's regrets —
  * and the `strategies` section of docs/benchmarks.md. `--seeds`/`--trials`/`--problems` shrink a
  * run (the machine is small and shared); such a run is still written, with exactly what ran, and
- * marked non-standard. `--quick`: our side only, seeds 0–4, against the frozen Optuna regrets of
+ * marked non-standard. Optuna's side keeps every (problem, sampler, seed) run in
+ * bench/.cache/strategies-optuna-runs and reuses it (its samplers are deterministic per seed: a
+ * rerun of the recorded 20-seed run reproduced every curve), so the standard run, hours of
+ * GPSampler time here, can be built up over several sittings. `--quick`: our side only, seeds 0–4, against the frozen Optuna regrets of
  * the same seeds in strategies.json; writes nothing. `--sides ours`: our side only, any number of
  * seeds, every seed's final regret printed, no Optuna and nothing written — for trying a change
  * on many seeds at the cost of seconds (Optuna's GPSampler takes minutes per run).
@@ -128,7 +131,12 @@ function finalsOf(curves: Curves): FinalRegrets {
 }
 
 function startOptuna(python: string, opts: Options, out: string): Promise<OptunaOutput> {
-  const args = [runner, '--trials', String(opts.trials), '--seeds', `0-${opts.seeds - 1}`, '--problems', opts.problems.map((p) => p.name).join(','), '--out', out];
+  // Each (problem, sampler, seed) run is kept in a cache folder and reused: Optuna's samplers are
+  // deterministic per seed, and its GPSampler takes minutes per run here.
+  const args = [
+    runner, '--trials', String(opts.trials), '--seeds', `0-${opts.seeds - 1}`, '--problems', opts.problems.map((p) => p.name).join(','),
+    '--out', out, '--seed-cache', join(benchCacheDir, 'strategies-optuna-runs'),
+  ];
   const child = spawn(python, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } });
   return new Promise((resolve, reject) => {
     child.on('error', reject);

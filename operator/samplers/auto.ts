@@ -32,7 +32,6 @@
  * proposes exactly the trials `gp` with the same seed would: what the benchmarks measure of `gp`
  * holds for `auto` there.
  */
-import { type Issue, joinPath, SpecError } from '../api/issues.js';
 import { gridSize } from '../space/grid.js';
 import type { SearchSpace } from '../space/space.js';
 import { CmaEsSampler } from './cmaes/sampler.js';
@@ -40,6 +39,7 @@ import { defaultPopulationSize } from './cmaes/strategy.js';
 import { GpSampler } from './gp/index.js';
 import { GridSampler } from './grid.js';
 import { Rng } from './rng.js';
+import { SettingsReader } from './settings.js';
 import { TpeSampler } from './tpe/index.js';
 import type { SampleContext, Sampler, Suggestion, TrialRecord } from './types.js';
 
@@ -61,19 +61,12 @@ export const DEFAULT_AUTO_OPTIONS: AutoOptions = Object.freeze({ budget: DEFAULT
 
 /** Reads `algorithm.settings` for `auto`; every problem is reported at once as a `SpecError`. */
 export function parseAutoOptions(settings: Record<string, unknown> = {}, basePath = '/algorithm/settings'): AutoOptions {
-  const issues: Issue[] = [];
-  const chosen: Record<string, number> = { ...DEFAULT_AUTO_OPTIONS };
-  for (const [field, value] of Object.entries(settings)) {
-    if (!(field in DEFAULT_AUTO_OPTIONS)) {
-      issues.push({ code: 'unknown_setting', path: joinPath(basePath, field), message: `auto has no setting "${field}"`, hint: `one of ${Object.keys(DEFAULT_AUTO_OPTIONS).join(', ')}` });
-    } else if (!Number.isInteger(value) || (value as number) < 1) {
-      issues.push({ code: 'bad_setting', path: joinPath(basePath, field), message: `auto setting "${field}" must be an integer >= 1, got ${JSON.stringify(value)}` });
-    } else {
-      chosen[field] = value as number;
-    }
-  }
-  if (issues.length > 0) throw new SpecError(issues);
-  return chosen as unknown as AutoOptions;
+  const r = new SettingsReader('auto', settings, basePath);
+  const d = DEFAULT_AUTO_OPTIONS;
+  const count = (field: keyof AutoOptions) => r.number(field, 1, Infinity, { integer: true }) ?? d[field];
+  const options: AutoOptions = { budget: count('budget'), maxGpDims: count('maxGpDims'), maxGpBudget: count('maxGpBudget'), minCmaGenerations: count('minCmaGenerations') };
+  r.done();
+  return options;
 }
 
 export type AutoChoice = 'grid' | 'tpe' | 'gp' | 'cmaes';

@@ -7,11 +7,11 @@
  * configuration of that order not present in the history (running trials included): parallel
  * trials get distinct points, and a restarted operator continues where it stopped.
  */
-import { SpecError } from '../api/issues.js';
 import { enumerateGrid } from '../space/grid.js';
 import { paramsKey, type SearchSpace } from '../space/space.js';
 import type { Params } from '../space/types.js';
 import { Rng } from './rng.js';
+import { SettingsReader } from './settings.js';
 import type { SampleContext, Sampler, Suggestion, TrialRecord } from './types.js';
 
 export interface GridSamplerOptions {
@@ -21,14 +21,10 @@ export interface GridSamplerOptions {
 
 /** Checks a study's `algorithm.settings` for grid; every problem is a `SpecError` issue. */
 export function parseGridOptions(settings: Record<string, unknown> = {}, basePath = '/algorithm/settings'): GridSamplerOptions {
-  const issues = Object.entries(settings).flatMap(([key, value]) => {
-    if (key !== 'ordered') {
-      return [{ code: 'unknown_setting', path: `${basePath}/${key}`, message: `grid has no setting "${key}"`, hint: 'its only setting is ordered' }];
-    }
-    return typeof value === 'boolean' ? [] : [{ code: 'bad_setting', path: `${basePath}/ordered`, message: 'grid setting "ordered" must be true or false' }];
-  });
-  if (issues.length > 0) throw new SpecError(issues);
-  return settings as GridSamplerOptions;
+  const r = new SettingsReader('grid', settings, basePath);
+  const ordered = r.boolean('ordered');
+  r.done();
+  return ordered === undefined ? {} : { ordered };
 }
 
 export class GridSampler implements Sampler {

@@ -9,6 +9,7 @@ import { GpSampler, parseGpOptions } from './gp/index.js';
 import { EvolutionSampler, parseEvolutionSettings } from './evolution/sampler.js';
 import { GridSampler, parseGridOptions } from './grid.js';
 import { RandomSampler } from './random.js';
+import { SettingsReader } from './settings.js';
 import { parseTpeOptions, TpeSampler } from './tpe/index.js';
 import { SobolSampler } from './sobol.js';
 import type { Sampler } from './types.js';
@@ -17,7 +18,10 @@ type Settings = Record<string, unknown>;
 
 const factories: Record<string, (settings: Settings) => Sampler> = {
   auto: (s) => new AutoSampler(parseAutoOptions(s)),
-  random: () => new RandomSampler(),
+  random: (s) => {
+    new SettingsReader('random', s).done(); // it has none: a typo must not pass unnoticed
+    return new RandomSampler();
+  },
   grid: (s) => new GridSampler(parseGridOptions(s)),
   gp: (s) => new GpSampler(parseGpOptions(s)),
   cmaes: (s) => new CmaEsSampler(parseCmaEsSettings(s)),

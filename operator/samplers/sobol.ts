@@ -38,12 +38,12 @@
  * const study = new Study({ objective, parameters, algorithm: { name: 'sobol', seed: 7 } });
  * ```
  */
-import { SpecError } from '../api/issues.js';
 import type { SearchSpace } from '../space/space.js';
 import { UnitCube } from '../space/unit-cube.js';
 import { avoidDuplicates } from './dedupe.js';
 import { sampleUniform } from './random.js';
 import { Rng } from './rng.js';
+import { SettingsReader } from './settings.js';
 import { JOE_KUO_D6, MAX_SOBOL_DIMS } from './sobol-data/new-joe-kuo-6.js';
 import type { SampleContext, Sampler, Suggestion, TrialRecord } from './types.js';
 
@@ -158,19 +158,9 @@ export class SobolSampler implements Sampler {
   private readonly cubes = new WeakMap<SearchSpace, UnitCube>();
 
   constructor(options: SobolSamplerOptions = {}) {
-    const scramble: unknown = options.scramble ?? true;
-    if (typeof scramble !== 'boolean') {
-      throw new SpecError([
-        { code: 'bad_setting', path: '/algorithm/settings/scramble', message: `sobol setting "scramble" must be true or false, got ${JSON.stringify(scramble)}` },
-      ]);
-    }
-    const unknown = Object.keys(options).filter((k) => k !== 'scramble');
-    if (unknown.length > 0) {
-      throw new SpecError(
-        unknown.map((k) => ({ code: 'unknown_setting', path: `/algorithm/settings/${k}`, message: `sobol has no setting "${k}"`, hint: 'its only setting is scramble' })),
-      );
-    }
-    this.scramble = scramble;
+    const r = new SettingsReader('sobol', options as Record<string, unknown>);
+    this.scramble = r.boolean('scramble') ?? true;
+    r.done();
   }
 
   /** The unit-cube point of trial `index` for a study seeded with `seed`. */

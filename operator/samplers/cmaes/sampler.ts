@@ -49,7 +49,7 @@ import type { SampleContext, Sampler, Suggestion, TrialRecord } from '../types.j
 import { type CategoricalMode, coordinatesOf, searchedCoordinates } from './coordinates.js';
 import { defaultMargin } from './margin.js';
 import { type ReplayResult, Replayer, type RunConfig, drawFor } from './replay.js';
-import { SettingsReader } from './settings.js';
+import { SettingsReader } from '../settings.js';
 import { cmaConstants, defaultPopulationSize, initialState } from './strategy.js';
 
 /** Initial step size on the unit cube: a sixth of its width, as Optuna's `CmaEsSampler`. */

@@ -35,7 +35,7 @@
 import { paramsKey, type SearchSpace } from '../../space/space.js';
 import type { Params } from '../../space/types.js';
 import { UnitCube } from '../../space/unit-cube.js';
-import { SettingsReader } from '../cmaes/settings.js';
+import { SettingsReader } from '../settings.js';
 import { avoidDuplicates } from '../dedupe.js';
 import { sampleUniform } from '../random.js';
 import { Rng } from '../rng.js';

@@ -5,7 +5,7 @@
  * warp.ts), and so are the caps, because the sampler runs inside the operator's process and must
  * answer in well under a tenth of a second at 500 trials.
  */
-import { type Issue, joinPath, SpecError } from '../../api/issues.js';
+import { SettingsReader } from '../settings.js';
 import type { OutputWarp } from './warp.js';
 
 export interface GpOptions {
@@ -52,49 +52,25 @@ export const DEFAULT_GP_OPTIONS: GpOptions = Object.freeze({
   outputWarp: 'yeo-johnson',
 });
 
-type Kind = 'warp' | 'count' | 'positiveCount' | 'boolean' | 'fitStarts' | 'atLeastTwo';
-
-const FIELDS: Record<keyof GpOptions, Kind> = {
-  startupTrials: 'count',
-  candidates: 'positiveCount',
-  localSearches: 'positiveCount',
-  maxTrials: 'atLeastTwo',
-  maxFitTrials: 'atLeastTwo',
-  fitStarts: 'fitStarts',
-  maxPendingTrials: 'count',
-  deterministic: 'boolean',
-  outputWarp: 'warp',
-};
-
-const RULES: Record<Kind, [(v: unknown) => boolean, string]> = {
-  warp: [(v) => v === 'yeo-johnson' || v === 'none', 'must be "yeo-johnson" or "none"'],
-  boolean: [(v) => typeof v === 'boolean', 'must be true or false'],
-  count: [(v) => Number.isInteger(v) && (v as number) >= 0, 'must be an integer >= 0'],
-  positiveCount: [(v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 65536, 'must be an integer in 1..65536'],
-  atLeastTwo: [(v) => Number.isInteger(v) && (v as number) >= 2 && (v as number) <= 5000, 'must be an integer in 2..5000'],
-  fitStarts: [(v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 3, 'must be 1, 2 or 3'],
-};
-
 /**
  * Reads `algorithm.settings` for `gp`. Every unknown or ill-typed field is reported at once, as a
  * `SpecError` whose issue paths are `<basePath>/<field>`.
  */
 export function parseGpOptions(settings: Record<string, unknown> = {}, basePath = '/algorithm/settings'): GpOptions {
-  const issues: Issue[] = [];
-  const chosen: Record<string, unknown> = { ...DEFAULT_GP_OPTIONS };
-  for (const [field, value] of Object.entries(settings)) {
-    const kind = (FIELDS as Record<string, Kind | undefined>)[field];
-    if (kind === undefined) {
-      issues.push({ code: 'unknown_setting', path: joinPath(basePath, field), message: `gp has no setting "${field}"`, hint: `one of ${Object.keys(FIELDS).join(', ')}` });
-      continue;
-    }
-    const [ok, rule] = RULES[kind];
-    if (!ok(value)) {
-      issues.push({ code: 'bad_setting', path: joinPath(basePath, field), message: `${field} ${rule}, got ${JSON.stringify(value)}` });
-      continue;
-    }
-    chosen[field] = value;
-  }
-  if (issues.length > 0) throw new SpecError(issues);
-  return Object.freeze(chosen as unknown as GpOptions);
+  const r = new SettingsReader('gp', settings, basePath);
+  const d = DEFAULT_GP_OPTIONS;
+  const int = { integer: true };
+  const options: GpOptions = {
+    startupTrials: r.number('startupTrials', 0, Infinity, int) ?? d.startupTrials,
+    candidates: r.number('candidates', 1, 65536, int) ?? d.candidates,
+    localSearches: r.number('localSearches', 1, 65536, int) ?? d.localSearches,
+    maxTrials: r.number('maxTrials', 2, 5000, int) ?? d.maxTrials,
+    maxFitTrials: r.number('maxFitTrials', 2, 5000, int) ?? d.maxFitTrials,
+    fitStarts: r.number('fitStarts', 1, 3, int) ?? d.fitStarts,
+    maxPendingTrials: r.number('maxPendingTrials', 0, Infinity, int) ?? d.maxPendingTrials,
+    deterministic: r.boolean('deterministic') ?? d.deterministic,
+    outputWarp: r.choice('outputWarp', ['yeo-johnson', 'none'] as const) ?? d.outputWarp,
+  };
+  r.done();
+  return Object.freeze(options);
 }

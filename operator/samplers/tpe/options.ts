@@ -8,7 +8,7 @@
  * the study's (`algorithm.seed`), not a setting: each suggestion's random stream is derived from
  * it and the trial index.
  */
-import { type Issue, joinPath, SpecError } from '../../api/issues.js';
+import { SettingsReader } from '../settings.js';
 
 export interface TpeOptions {
   /** Trials (succeeded or pruned) sampled uniformly at random before the model takes over. Default 10. */
@@ -70,67 +70,29 @@ export const KUBETUNE_PRESET: TpeOptions = Object.freeze({
   clipByStudy: 1,
 });
 
-type Kind = 'boolean' | 'count' | 'positiveCount' | 'nonNegative' | 'fraction' | 'unit';
-
-const FIELDS: Record<keyof TpeOptions, Kind> = {
-  startupTrials: 'count',
-  candidates: 'positiveCount',
-  multivariate: 'boolean',
-  group: 'boolean',
-  constantLiar: 'boolean',
-  priorWeight: 'nonNegative',
-  magicClip: 'boolean',
-  endpoints: 'boolean',
-  gammaFraction: 'fraction',
-  gammaMax: 'positiveCount',
-  clipByStudy: 'unit',
-};
-
-const RULES: Record<Kind, [(v: unknown) => boolean, string]> = {
-  boolean: [(v) => typeof v === 'boolean', 'must be true or false'],
-  count: [(v) => Number.isInteger(v) && (v as number) >= 0, 'must be an integer >= 0'],
-  positiveCount: [(v) => Number.isInteger(v) && (v as number) >= 1, 'must be an integer >= 1'],
-  nonNegative: [(v) => typeof v === 'number' && Number.isFinite(v) && v >= 0, 'must be a finite number >= 0'],
-  fraction: [(v) => typeof v === 'number' && v > 0 && v <= 1, 'must be a number in (0, 1]'],
-  unit: [(v) => typeof v === 'number' && v >= 0 && v <= 1, 'must be a number in [0, 1]'],
-};
-
 /**
- * Reads `algorithm.settings` for TPE. Every unknown or ill-typed field is reported at once, as a
- * `SpecError` whose issue paths are `<basePath>/<field>`.
+ * Reads `algorithm.settings` for TPE: `preset` picks the defaults, any field overrides one.
+ * Every unknown or ill-typed field is reported at once, as a `SpecError` whose issue paths are
+ * `<basePath>/<field>`.
  */
 export function parseTpeOptions(settings: Record<string, unknown> = {}, basePath = '/algorithm/settings'): TpeOptions {
-  const issues: Issue[] = [];
-  let base = KUBETUNE_PRESET;
-  const { preset, ...rest } = settings;
-  if (preset !== undefined) {
-    if (preset === 'optuna') base = OPTUNA_PRESET;
-    else if (preset !== 'kubetune') {
-      issues.push({ code: 'bad_setting', path: joinPath(basePath, 'preset'), message: `preset must be "kubetune" or "optuna", got ${JSON.stringify(preset)}` });
-    }
-  }
-  const chosen: Record<string, unknown> = { ...base };
-  for (const [field, value] of Object.entries(rest)) {
-    const kind = (FIELDS as Record<string, Kind | undefined>)[field];
-    if (kind === undefined) {
-      issues.push({
-        code: 'unknown_setting',
-        path: joinPath(basePath, field),
-        message: `tpe has no setting "${field}"`,
-        hint: `one of preset, ${Object.keys(FIELDS).join(', ')}`,
-      });
-      continue;
-    }
-    const [ok, rule] = RULES[kind];
-    if (!ok(value)) {
-      issues.push({ code: 'bad_setting', path: joinPath(basePath, field), message: `${field} ${rule}, got ${JSON.stringify(value)}` });
-      continue;
-    }
-    chosen[field] = value;
-  }
-  if (chosen.group === true && chosen.multivariate === false && rest.group === true) {
-    issues.push({ code: 'bad_setting', path: joinPath(basePath, 'group'), message: 'group needs multivariate: true' });
-  }
-  if (issues.length > 0) throw new SpecError(issues);
-  return Object.freeze(chosen as unknown as TpeOptions);
+  const r = new SettingsReader('tpe', settings, basePath);
+  const d = r.choice('preset', ['kubetune', 'optuna'] as const) === 'optuna' ? OPTUNA_PRESET : KUBETUNE_PRESET;
+  const int = { integer: true };
+  const options: TpeOptions = {
+    startupTrials: r.number('startupTrials', 0, Infinity, int) ?? d.startupTrials,
+    candidates: r.number('candidates', 1, Infinity, int) ?? d.candidates,
+    multivariate: r.boolean('multivariate') ?? d.multivariate,
+    group: r.boolean('group') ?? d.group,
+    constantLiar: r.boolean('constantLiar') ?? d.constantLiar,
+    priorWeight: r.number('priorWeight', 0, Infinity) ?? d.priorWeight,
+    magicClip: r.boolean('magicClip') ?? d.magicClip,
+    endpoints: r.boolean('endpoints') ?? d.endpoints,
+    gammaFraction: r.number('gammaFraction', 0, 1, { openMin: true }) ?? d.gammaFraction,
+    gammaMax: r.number('gammaMax', 1, Infinity, int) ?? d.gammaMax,
+    clipByStudy: r.number('clipByStudy', 0, 1) ?? d.clipByStudy,
+  };
+  if (settings.group === true && !options.multivariate) r.fail('group', 'group needs multivariate: true');
+  r.done();
+  return Object.freeze(options);
 }

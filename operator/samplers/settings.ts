@@ -4,9 +4,9 @@
  * convention of every sampler's settings parser) with code `bad_setting` or `unknown_setting`
  * and a message that quotes the bad value (style.md, "Errors
  * name the field and the value"). Unknown fields are errors too: a typo such as `popSize` would
- * otherwise be silently ignored. Shared by the `cmaes` and `evolution` samplers.
+ * otherwise be silently ignored. Every sampler with settings reads them through one of these.
  */
-import { type Issue, joinPath, SpecError } from '../../api/issues.js';
+import { type Issue, joinPath, SpecError } from '../api/issues.js';
 
 export class SettingsReader {
   private readonly issues: Issue[] = [];
@@ -18,7 +18,10 @@ export class SettingsReader {
     private readonly basePath = '/algorithm/settings',
   ) {}
 
-  /** A number in `[min, max]` (each end open when `open` says so), or `undefined` when absent. */
+  /**
+   * A finite number in `[min, max]` (each end open when `open` says so; `max` may be Infinity),
+   * or `undefined` when absent.
+   */
   number(field: string, min: number, max: number, opts: { integer?: boolean; openMin?: boolean; openMax?: boolean } = {}): number | undefined {
     this.known.add(field);
     const value = this.settings[field];
@@ -33,10 +36,23 @@ export class SettingsReader {
       (opts.openMax ? value < max : value <= max);
     if (!ok) {
       const what = opts.integer ? 'an integer' : 'a number';
-      this.fail(field, `${this.sampler} setting ${field} must be ${what} in ${lo}${min}, ${max}${hi}, got ${JSON.stringify(value)}`);
+      const range = max === Infinity ? `${opts.openMin ? '>' : '>='} ${min}` : `in ${lo}${min}, ${max}${hi}`;
+      this.fail(field, `${this.sampler} setting ${field} must be ${what} ${range}, got ${JSON.stringify(value)}`);
       return undefined;
     }
     return value as number;
+  }
+
+  /** true or false, or `undefined` when absent. */
+  boolean(field: string): boolean | undefined {
+    this.known.add(field);
+    const value = this.settings[field];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'boolean') {
+      this.fail(field, `${this.sampler} setting ${field} must be true or false, got ${JSON.stringify(value)}`);
+      return undefined;
+    }
+    return value;
   }
 
   /** One of `choices`, or `undefined` when absent. */

@@ -75,6 +75,32 @@ def parse_seeds(text):
     return list(range(int(lo), int(hi or lo) + 1))
 
 
+def parse_checkpoints(text, trials):
+    """The checkpoints at or below `trials`, always ending with `trials` (the final regret)."""
+    checkpoints = [int(c) for c in text.split(",") if int(c) <= trials]
+    return checkpoints if trials in checkpoints else checkpoints + [trials]
+
+
+def run_table(problem_names, sampler_names, run):
+    """Every (problem, sampler) over the seeds: `run(problem_name, problem, sampler)` returns one
+    curve per seed. Returns {problem: {sampler: {curves, seconds}}}, printing a line per pair."""
+    results = {}
+    for name in problem_names:
+        results[name] = {}
+        for sampler in sampler_names:
+            started = time.perf_counter()
+            curves = run(name, PROBLEMS[name], sampler)
+            seconds = time.perf_counter() - started
+            print(
+                f"optuna {sampler:6} {name:18} {len(curves)} seeds, median final regret "
+                f"{statistics.median(c[-1] for c in curves):.3g} ({seconds:.1f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
+            results[name][sampler] = {"curves": curves, "seconds": seconds}
+    return results
+
+
 def tpe_defaults():
     sig = inspect.signature(optuna.samplers.TPESampler.__init__)
     return {k: repr(v.default) for k, v in sig.parameters.items() if k != "self"}
@@ -90,25 +116,12 @@ def main():
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     seeds = parse_seeds(args.seeds)
-    checkpoints = [int(c) for c in args.checkpoints.split(",") if int(c) <= args.trials]
-    if args.trials not in checkpoints:
-        checkpoints.append(args.trials)
-
-    results = {}
-    for name in args.problems.split(","):
-        problem = PROBLEMS[name]
-        results[name] = {}
-        for sampler in args.samplers.split(","):
-            started = time.perf_counter()
-            curves = [run_one(problem, SAMPLERS[sampler], s, args.trials, set(checkpoints)) for s in seeds]
-            seconds = time.perf_counter() - started
-            print(
-                f"optuna {sampler:6} {name:18} {len(seeds)} seeds, median final regret "
-                f"{statistics.median(c[-1] for c in curves):.3g} ({seconds:.1f} s)",
-                file=sys.stderr,
-                flush=True,
-            )
-            results[name][sampler] = {"curves": curves, "seconds": seconds}
+    checkpoints = parse_checkpoints(args.checkpoints, args.trials)
+    results = run_table(
+        args.problems.split(","),
+        args.samplers.split(","),
+        lambda _name, problem, sampler: [run_one(problem, SAMPLERS[sampler], s, args.trials, set(checkpoints)) for s in seeds],
+    )
 
     out = {
         "optuna": optuna.__version__,

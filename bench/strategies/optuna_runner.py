@@ -19,16 +19,14 @@ in DIR and read back instead of repeated (`cachedRuns` says how many were; their
 """
 import argparse
 import json
-import statistics
 import sys
-import time
 import warnings
 from pathlib import Path
 
 import optuna
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "samplers"))
-from optuna_runner import parse_seeds, run_one  # noqa: E402
+from optuna_runner import parse_checkpoints, parse_seeds, run_one, run_table  # noqa: E402
 from problems import PROBLEMS  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -82,25 +80,12 @@ def main():
     )
     args = ap.parse_args()
     seeds = parse_seeds(args.seeds)
-    checkpoints = [int(c) for c in args.checkpoints.split(",") if int(c) <= args.trials]
-    if args.trials not in checkpoints:
-        checkpoints.append(args.trials)
-
-    results = {}
-    for name in args.problems.split(","):
-        problem = PROBLEMS[name]
-        results[name] = {}
-        for sampler in args.samplers.split(","):
-            started = time.perf_counter()
-            curves = [run_cached(args.seed_cache, name, sampler, problem, s, args.trials, checkpoints) for s in seeds]
-            seconds = time.perf_counter() - started
-            print(
-                f"optuna {sampler:6} {name:18} {len(seeds)} seeds, median final regret "
-                f"{statistics.median(c[-1] for c in curves):.3g} ({seconds:.1f} s)",
-                file=sys.stderr,
-                flush=True,
-            )
-            results[name][sampler] = {"curves": curves, "seconds": seconds}
+    checkpoints = parse_checkpoints(args.checkpoints, args.trials)
+    results = run_table(
+        args.problems.split(","),
+        args.samplers.split(","),
+        lambda name, problem, sampler: [run_cached(args.seed_cache, name, sampler, problem, s, args.trials, checkpoints) for s in seeds],
+    )
 
     out = {
         "optuna": optuna.__version__,

@@ -21,16 +21,13 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { checkpointsFor, parseProblemRun, type ProblemRun } from './lib/problem-run.js';
 import { benchCommand, machineInfo, median, readResults, writeBenchmarkSection, writeResults } from './lib/results.js';
 import { benchCacheDir, ensureVenv } from './lib/venv.js';
 import { isRegistered, OUR_SAMPLERS, runOurs } from './samplers/ours.js';
 import { type Problem, problems } from './samplers/problems.js';
 import { checkpointTable, type Curves, type FinalRegrets, fmt, fmtRatio, markdownTable, type ProblemSummary, SOLVED_REGRET, summarize, textTable, worstRatio } from './samplers/summary.js';
 
-const TRIALS = 200;
-const SEEDS = 20;
-const QUICK_SEEDS = 5;
-const CHECKPOINTS = [25, 50, 100, 200];
 export const OPTUNA_REQUIREMENTS = ['optuna==5.0.0', 'scipy'];
 const runner = fileURLToPath(new URL('./samplers/optuna_runner.py', import.meta.url));
 
@@ -51,32 +48,7 @@ interface SamplersResults {
   optuna: OptunaOutput & { versions: Record<string, string>; final: FinalRegrets };
 }
 
-interface Options {
-  quick: boolean;
-  seeds: number;
-  trials: number;
-  problems: readonly Problem[];
-  standard: boolean;
-}
-
-function parseArgs(args: string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const quick = args.includes('--quick');
-  const seeds = Number(value('--seeds') ?? (quick ? QUICK_SEEDS : SEEDS));
-  const trials = Number(value('--trials') ?? TRIALS);
-  const names = value('--problems')?.split(',');
-  const chosen = names === undefined ? problems : problems.filter((p) => names.includes(p.name));
-  if (names !== undefined && chosen.length !== names.length) throw new Error(`unknown problem in ${names.join(',')}; known: ${problems.map((p) => p.name).join(', ')}`);
-  const standard = trials === TRIALS && seeds === (quick ? QUICK_SEEDS : SEEDS) && names === undefined;
-  return { quick, seeds, trials, problems: chosen, standard };
-}
-
-function checkpointsFor(trials: number): number[] {
-  return [...new Set([...CHECKPOINTS.filter((c) => c < trials), trials])];
-}
+type Options = ProblemRun;
 
 /** Runs our samplers on every problem and seed; progress to stderr. */
 function runOurSide(opts: Options, checkpoints: number[]) {
@@ -130,7 +102,7 @@ function finalLine(summaries: readonly ProblemSummary[]): string {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const opts = parseArgs(args);
+  const opts = parseProblemRun(args);
   const checkpoints = checkpointsFor(opts.trials);
   const started = performance.now();
 

@@ -29,18 +29,15 @@ import { fileURLToPath } from 'node:url';
 
 import { AutoSampler, DEFAULT_AUTO_OPTIONS } from '../operator/samplers/auto.js';
 import { SearchSpace } from '../operator/space/space.js';
+import { checkpointsFor, parseProblemRun, type ProblemRun, STANDARD_SEEDS, STANDARD_TRIALS } from './lib/problem-run.js';
 import { benchCommand, machineInfo, median, readResults, writeBenchmarkSection, writeResults } from './lib/results.js';
 import { benchCacheDir } from './lib/venv.js';
-import { type Problem, problems } from './samplers/problems.js';
+import { problems } from './samplers/problems.js';
 import { type Curves, type FinalRegrets, fmt, fmtRatio, SOLVED_REGRET } from './samplers/summary.js';
 import { OUR_STRATEGIES, runStrategy, type SuggestTiming, timeGpSuggest } from './strategies/ours.js';
 import { type StrategyRow, strategiesTable, strategiesText, summarizeStrategies, worstAutoRatio } from './strategies/summary.js';
 import { strategiesVenv } from './strategies/venv.js';
 
-const TRIALS = 200;
-const SEEDS = 20;
-const QUICK_SEEDS = 5;
-const CHECKPOINTS = [25, 50, 100, 200];
 const TIMING_HISTORY = 500;
 const TIMING_CALLS = 10;
 /** Problems for the GP timing: the 6-D and the 10-D continuous ones. */
@@ -63,40 +60,22 @@ interface StrategiesResults {
   optuna: { final: FinalRegrets; optuna: string };
 }
 
-interface Options {
-  quick: boolean;
+interface Options extends ProblemRun {
   oursOnly: boolean;
   samplers: readonly string[];
-  seeds: number;
-  trials: number;
-  problems: readonly Problem[];
-  standard: boolean;
 }
 
-function parseArgs(args: string[]): Options {
-  const value = (flag: string): string | undefined => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const quick = args.includes('--quick');
-  const seeds = Number(value('--seeds') ?? (quick ? QUICK_SEEDS : SEEDS));
-  const trials = Number(value('--trials') ?? TRIALS);
-  const names = value('--problems')?.split(',');
-  const chosen = names === undefined ? problems : problems.filter((p) => names.includes(p.name));
-  if (names !== undefined && chosen.length !== names.length) throw new Error(`unknown problem in ${names.join(',')}; known: ${problems.map((p) => p.name).join(', ')}`);
-  if (!(seeds >= 1 && trials >= 1)) throw new Error('--seeds and --trials must be positive');
-  const sides = value('--sides') ?? 'both';
-  if (sides !== 'both' && sides !== 'ours') throw new Error(`--sides must be ours or both, got ${sides}`);
-  const samplers = value('--samplers')?.split(',') ?? [...OUR_STRATEGIES];
+function parseOptions(args: string[]): Options {
+  const run = parseProblemRun(args, { sides: { type: 'string' }, samplers: { type: 'string' } });
+  const sides = run.values.sides ?? 'both';
+  if (sides !== 'both' && sides !== 'ours') throw new Error(`--sides must be ours or both, got ${String(sides)}`);
+  const samplers = typeof run.values.samplers === 'string' ? run.values.samplers.split(',') : [...OUR_STRATEGIES];
   const unknown = samplers.filter((s) => !(OUR_STRATEGIES as readonly string[]).includes(s));
   if (unknown.length > 0) throw new Error(`unknown sampler ${unknown.join(',')}; known: ${OUR_STRATEGIES.join(', ')}`);
   const oursOnly = sides === 'ours';
-  if (samplers.length < OUR_STRATEGIES.length && !oursOnly && !quick) throw new Error('--samplers needs --sides ours or --quick (a written run has every sampler)');
-  const standard = trials === TRIALS && seeds === (quick ? QUICK_SEEDS : SEEDS) && names === undefined;
-  return { quick, oursOnly, samplers, seeds, trials, problems: chosen, standard };
+  if (samplers.length < OUR_STRATEGIES.length && !oursOnly && !run.quick) throw new Error('--samplers needs --sides ours or --quick (a written run has every sampler)');
+  return { ...run, oursOnly, samplers };
 }
-
-const checkpointsFor = (trials: number) => [...new Set([...CHECKPOINTS.filter((c) => c < trials), trials])];
 
 /** Which sampler `auto` runs on each problem at this budget. */
 function autoChoices(opts: Options): Record<string, string> {
@@ -158,7 +137,7 @@ const finalLine = (rows: readonly StrategyRow[]) => {
 };
 
 export async function run(args: string[]): Promise<void> {
-  const opts = parseArgs(args);
+  const opts = parseOptions(args);
   const checkpoints = checkpointsFor(opts.trials);
   const started = performance.now();
   const choices = autoChoices(opts);
@@ -247,7 +226,7 @@ function renderSection(
   const m = machineInfo();
   const secs = (r: Record<string, number>) => Object.entries(r).map(([s, t]) => `${s} ${t.toFixed(0)} s`).join(', ');
   const timing = gp.map((t) => `${t.problem}: median ${t.wallMs.median.toFixed(1)} ms wall / ${t.cpuMs.median.toFixed(1)} ms CPU, max ${t.wallMs.max.toFixed(1)} ms wall`).join('; ');
-  const shrunk = opts.standard ? '' : `\n\n**Reduced run**: ${opts.seeds} seeds × ${opts.trials} trials instead of the standard ${SEEDS} × ${TRIALS} (the shared 2-core machine could not fit the full run in the time available); the medians below are over those seeds only.`;
+  const shrunk = opts.standard ? '' : `\n\n**Reduced run**: ${opts.seeds} seeds × ${opts.trials} trials instead of the standard ${STANDARD_SEEDS} × ${STANDARD_TRIALS} (the shared 2-core machine could not fit the full run in the time available); the medians below are over those seeds only.`;
   return `## Strategies: GP, CMA-ES, evolution and auto against Optuna
 
 \`${benchCommand('strategies', args)}\` — ${opts.problems.length} problems × ${optuna.trials} trials × ${optuna.seeds.length} seeds

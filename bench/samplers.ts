@@ -25,7 +25,7 @@ import { checkpointsFor, parseProblemRun, type ProblemRun } from './lib/problem-
 import { benchCommand, machineInfo, median, readResults, writeBenchmarkSection, writeResults } from './lib/results.js';
 import { benchCacheDir, ensureVenv } from './lib/venv.js';
 import { isRegistered, OUR_SAMPLERS, runOurs } from './samplers/ours.js';
-import { type Problem, problems } from './samplers/problems.js';
+import { problems } from './samplers/problems.js';
 import { checkpointTable, type Curves, type FinalRegrets, fmt, fmtRatio, markdownTable, type ProblemSummary, SOLVED_REGRET, summarize, textTable, worstRatio } from './samplers/summary.js';
 
 export const OPTUNA_REQUIREMENTS = ['optuna==5.0.0', 'scipy'];

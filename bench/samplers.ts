@@ -26,7 +26,7 @@ import { benchCommand, machineInfo, median, readResults, writeBenchmarkSection, 
 import { benchCacheDir, ensureVenv } from './lib/venv.js';
 import { isRegistered, OUR_SAMPLERS, runOurs } from './samplers/ours.js';
 import { problems } from './samplers/problems.js';
-import { checkpointTable, type Curves, type FinalRegrets, fmt, fmtRatio, markdownTable, type ProblemSummary, SOLVED_REGRET, summarize, textTable, worstRatio } from './samplers/summary.js';
+import { checkpointTable, type Curves, type FinalRegrets, finalsOf, fmt, fmtRatio, markdownTable, type ProblemSummary, SOLVED_REGRET, summarize, textTable, worstRatio } from './samplers/summary.js';
 
 export const OPTUNA_REQUIREMENTS = ['optuna==5.0.0', 'scipy'];
 const runner = fileURLToPath(new URL('./samplers/optuna_runner.py', import.meta.url));
@@ -72,15 +72,6 @@ function runOurSide(opts: Options, checkpoints: number[]) {
     }
   }
   return { samplers, curves, seconds };
-}
-
-function finalsOf(curves: Curves): FinalRegrets {
-  const out: FinalRegrets = {};
-  for (const [problem, bySampler] of Object.entries(curves)) {
-    out[problem] = {};
-    for (const [sampler, runs] of Object.entries(bySampler)) out[problem]![sampler] = runs.map((c) => c[c.length - 1] as number);
-  }
-  return out;
 }
 
 /** Starts Optuna's side in a child process; resolves with its output once it exits. */

@@ -33,7 +33,7 @@ import { checkpointsFor, parseProblemRun, type ProblemRun, STANDARD_SEEDS, STAND
 import { benchCommand, machineInfo, median, readResults, writeBenchmarkSection, writeResults } from './lib/results.js';
 import { benchCacheDir } from './lib/venv.js';
 import { problems } from './samplers/problems.js';
-import { type Curves, type FinalRegrets, fmt, fmtRatio, SOLVED_REGRET } from './samplers/summary.js';
+import { type Curves, type FinalRegrets, finalsOf, fmt, fmtRatio, SOLVED_REGRET } from './samplers/summary.js';
 import { OUR_STRATEGIES, runStrategy, type SuggestTiming, timeGpSuggest } from './strategies/ours.js';
 import { type StrategyRow, strategiesTable, strategiesText, summarizeStrategies, worstAutoRatio } from './strategies/summary.js';
 import { strategiesVenv } from './strategies/venv.js';
@@ -98,15 +98,6 @@ function runOurSide(opts: Options, checkpoints: number[]) {
     }
   }
   return { curves, seconds };
-}
-
-function finalsOf(curves: Curves): FinalRegrets {
-  const out: FinalRegrets = {};
-  for (const [problem, bySampler] of Object.entries(curves)) {
-    out[problem] = {};
-    for (const [sampler, runs] of Object.entries(bySampler)) out[problem]![sampler] = runs.map((c) => c[c.length - 1] as number);
-  }
-  return out;
 }
 
 function startOptuna(python: string, opts: Options, out: string): Promise<OptunaOutput> {

@@ -106,15 +106,20 @@ def tpe_defaults():
     return {k: repr(v.default) for k, v in sig.parameters.items() if k != "self"}
 
 
-def main():
+def run_arguments(samplers):
+    """The arguments both Optuna runners take; `samplers` is the default --samplers list."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--seeds", default="0-19")
-    ap.add_argument("--samplers", default="tpe,random,qmc")
+    ap.add_argument("--samplers", default=samplers)
     ap.add_argument("--problems", default=",".join(PROBLEMS))
     ap.add_argument("--checkpoints", default="25,50,100,200")
     ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+    return ap
+
+
+def main():
+    args = run_arguments("tpe,random,qmc").parse_args()
     seeds = parse_seeds(args.seeds)
     checkpoints = parse_checkpoints(args.checkpoints, args.trials)
     results = run_table(

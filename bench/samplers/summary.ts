@@ -116,6 +116,16 @@ export function textTable(summaries: readonly ProblemSummary[]): string {
 /** Best-so-far curves: `[problem][sampler] -> per seed, regret at each checkpoint`. */
 export type Curves = Record<string, Record<string, number[][]>>;
 
+/** The final regret of every run: the last checkpoint of each curve. */
+export function finalsOf(curves: Curves): FinalRegrets {
+  const out: FinalRegrets = {};
+  for (const [problem, bySampler] of Object.entries(curves)) {
+    out[problem] = {};
+    for (const [sampler, runs] of Object.entries(bySampler)) out[problem]![sampler] = runs.map((c) => c[c.length - 1] as number);
+  }
+  return out;
+}
+
 /**
  * Median best-so-far regret of one pair at each checkpoint, ours / Optuna's per cell: shows when a
  * gap opens (during the random start-up, or once the model takes over).

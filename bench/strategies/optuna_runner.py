@@ -17,7 +17,6 @@ Writes per-seed best-so-far regrets at checkpoints (the last is the final regret
 in DIR and read back instead of repeated (`cachedRuns` says how many were; their time is not in
 `seconds`), so the standard 200-trial run can be built up over several sittings.
 """
-import argparse
 import json
 import sys
 import warnings
@@ -26,8 +25,7 @@ from pathlib import Path
 import optuna
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "samplers"))
-from optuna_runner import parse_checkpoints, parse_seeds, run_one, run_table  # noqa: E402
-from problems import PROBLEMS  # noqa: E402
+from optuna_runner import parse_checkpoints, parse_seeds, run_arguments, run_one, run_table  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.ERROR)
 warnings.filterwarnings("ignore")  # GPSampler/CmaEsSampler warn about conditional params going independent
@@ -66,13 +64,7 @@ def run_cached(cache, problem_name, sampler, problem, seed, trials, checkpoints)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--trials", type=int, default=200)
-    ap.add_argument("--seeds", default="0-19")
-    ap.add_argument("--samplers", default="gp,cmaes,nsga2")
-    ap.add_argument("--problems", default=",".join(PROBLEMS))
-    ap.add_argument("--checkpoints", default="25,50,100,200")
-    ap.add_argument("--out", required=True)
+    ap = run_arguments("gp,cmaes,nsga2")
     ap.add_argument(
         "--seed-cache",
         help="folder keeping each (problem, sampler, seed) run; a run found there is not repeated "

@@ -17,15 +17,16 @@
  * test images.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTrialResult } from '../operator/api/trial-contract.js';
+import { ensureFashionMnist, FASHION_MNIST_DIR } from './lib/fashion-mnist.js';
 import { benchCommand, machineInfo, median, writeBenchmarkSection, writeResults } from './lib/results.js';
 import { ensureVenv } from './lib/venv.js';
 
-const DATA_DIR = '/usr/share/datasets/fashion-mnist';
+const DATA_DIR = FASHION_MNIST_DIR;
 const TORCH_REQUIREMENTS = ['torch==2.15.0', 'numpy==2.4.6'];
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -40,22 +41,6 @@ interface SideResult {
   backend?: string;
   /** When several runs were pooled: each run's test accuracy. */
   testAccuracies?: number[];
-}
-
-/** Fashion-MNIST from Debian's package; installs it when missing and we are root. */
-function ensureFashionMnist(): string {
-  const needed = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
-  const present = () => needed.every((f) => existsSync(join(DATA_DIR, f)));
-  if (!present()) {
-    console.error('bench: installing dataset-fashion-mnist with apt-get');
-    try {
-      execFileSync('apt-get', ['install', '-y', '-qq', 'dataset-fashion-mnist'], { stdio: 'inherit' });
-    } catch {
-      throw new Error(`Fashion-MNIST is not in ${DATA_DIR}; run: apt-get update && apt-get install dataset-fashion-mnist`);
-    }
-  }
-  if (!present()) throw new Error(`dataset-fashion-mnist did not install ${needed.join(', ')} under ${DATA_DIR}`);
-  return DATA_DIR;
 }
 
 /** Parameters of the two models, in the trainer's vocabulary. */

@@ -1,26 +1,33 @@
 /**
- * `npm run bench -- pruners [--seeds N] [--trials T] [--families crossing,ranked]`: early stopping
- * on synthetic learning curves (bench/pruners/curves.ts, the same formulas in curves.py), two
- * families — `crossing` (a fast, worse configuration leads early) and `ranked` (early ranks
- * predict final ones up to noise) — 200 trials per study, seeds 0–19, TPE on both sides: our
- * `none`, `median`, `asha` and `hyperband` (bench/pruners/ours.ts, the engine's pruner call per
- * report) against Optuna 5.0's `NopPruner`, `MedianPruner`, `SuccessiveHalvingPruner` and
- * `HyperbandPruner` (bench/pruners/optuna_runner.py), one child process per family. For each
- * pruner: training steps used relative to running every trial to the end (200 × 100 steps), the
- * median final regret (best completed trial's last loss minus the curves' lower bound), and the
+ * `npm run bench -- pruners [--seeds N] [--trials T] [--families crossing,ranked,fashion] [--reuse-optuna] [--no-write]`:
+ * early stopping on three families of learning curves — two synthetic ones (bench/pruners/curves.ts,
+ * the same formulas in curves.py): `crossing` (a fast, worse configuration leads early) and
+ * `ranked` (early ranks predict final ones up to noise), 100 steps each; and `fashion`, real
+ * Fashion-MNIST learning curves of our trainer recorded once into bench/pruners/fashion-curves.json
+ * (bench/pruners/record-fashion.ts) and replayed by nearest recorded configuration
+ * (bench/pruners/fashion.ts, fashion.py), 27 epochs — 200 trials per study, seeds 0–19, TPE on
+ * both sides: our `none`, `median`, `asha` and `hyperband` (bench/pruners/ours.ts, the engine's
+ * pruner call per report) against Optuna 5.0's `NopPruner`, `MedianPruner`,
+ * `SuccessiveHalvingPruner` and `HyperbandPruner` (bench/pruners/optuna_runner.py), one child
+ * process per family. Each family carries its resources (bench/pruners/families.ts): ASHA from
+ * step 2 with η 4 on the synthetic curves, from epoch 1 with η 3 on fashion. For each pruner:
+ * training steps used relative to running every trial to the end (200 × the family's steps), the
+ * median final regret (best completed trial's last loss minus the family's lower bound), and the
  * regret of the best configuration proposed (had it trained to the end), which splits the loss
  * between the pruner and the sampler. Diagnostic rows, ours only: ASHA with the sampler told each
  * pruned trial's final loss, and ASHA with its first rung moved (bench/pruners/ours.ts).
  *
  * `--reuse-optuna` takes Optuna's side from the previous run's files under bench/.cache/ when they
- * hold the same seeds, trials and family (Optuna's numbers do not depend on our code), so a change
- * on our side can be measured again without the slow half; the report says it did.
+ * hold the same seeds, trials and family (and, for fashion, the same table): Optuna's numbers do
+ * not depend on our code, so a change on our side can be measured again without the slow half;
+ * the report says which families it did that for. `--no-write` prints the results and writes nothing.
  *
  * Writes bench/results/pruners.json and the `pruners` section of docs/benchmarks.md (a run with
- * fewer seeds or trials is written too, marked non-standard). Ends with
+ * fewer seeds or trials or families is written too, marked non-standard). Ends with
  * `pruners: asha step fraction <x>` — our ASHA's median step fraction on the crossing curves (the
- * issue's family) with its median regret against the unpruned one — followed by the same on the
- * ranked curves.
+ * issue's family) with its median regret against the unpruned one, followed by the same on the
+ * ranked curves — and then `pruners (fashion-mnist curves): asha step fraction <x> (median regret
+ * <r>, unpruned <u>)`.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -33,29 +40,31 @@ import { benchCacheDir, ensureVenv } from './lib/venv.js';
 import { sampleUniform } from '../operator/samplers/random.js';
 import { Rng } from '../operator/samplers/rng.js';
 import { SearchSpace } from '../operator/space/space.js';
-import { CURVE_FAMILIES, CURVE_PARAMETERS, type CurveFamily, MAX_STEPS, rankCorrelation } from './pruners/curves.js';
-import { DIAGNOSTICS, OUR_PRUNERS, type PrunedRun, runPruned } from './pruners/ours.js';
-import { ashaVerdict, renderSection, type Row, rowOf, type Run } from './pruners/report.js';
+import { CURVE_PARAMETERS } from './pruners/curves.js';
+import { FAMILIES, FAMILY_NAMES, type Family, familyRankCorrelation, isFamily } from './pruners/families.js';
+import { fashionCurves, readFashionTable } from './pruners/fashion.js';
+import { diagnosticsFor, oursFor, type PrunedRun, rowNamesFor, runPruned } from './pruners/ours.js';
+import { ashaVerdict, fashionLine, renderSection, type Row, rowOf, type Run } from './pruners/report.js';
 import { fmt } from './samplers/summary.js';
 
 const TRIALS = 200;
 const SEEDS = 20;
 const REQUIREMENTS = ['optuna==5.0.0', 'scipy'];
-/** ASHA's rungs in the benchmark (minResource 2, η 4, below maxResource 100). */
-const RUNGS = [2, 8, 32];
 const runner = fileURLToPath(new URL('./pruners/optuna_runner.py', import.meta.url));
 
 interface OptunaOutput {
   optuna: string;
   python: string;
-  family: CurveFamily;
+  family: Family;
   seeds: number[];
   trials: number;
   pruners: Record<string, string>;
   results: Record<string, { runs: Run[]; seconds: number }>;
+  /** fashion only: the date of the table it replayed. */
+  table?: string;
 }
 
-function startOptuna(python: string, family: CurveFamily, seeds: number, trials: number, out: string): Promise<OptunaOutput> {
+function startOptuna(python: string, family: Family, seeds: number, trials: number, out: string): Promise<OptunaOutput> {
   const args = [runner, '--family', family, '--trials', String(trials), '--seeds', `0-${seeds - 1}`, '--out', out];
   const child = spawn(python, args, { stdio: ['ignore', 'inherit', 'inherit'] });
   return new Promise((resolve, reject) => {
@@ -64,11 +73,16 @@ function startOptuna(python: string, family: CurveFamily, seeds: number, trials:
   });
 }
 
-/** Spearman correlation of the loss at each rung with the final loss, 1,000 uniform configurations (seeded). */
-function rankCorrelations(family: CurveFamily): Record<number, number> {
+/**
+ * Spearman correlation of the loss at each of ASHA's rungs with the final loss: over 1,000 uniform
+ * configurations (seeded) for the synthetic families, over the recorded configurations for fashion.
+ */
+function rankCorrelations(family: Family): Record<number, number> {
   const space = SearchSpace.parse(CURVE_PARAMETERS);
-  const configs = Array.from({ length: 1000 }, (_, i) => sampleUniform(space, new Rng(0, i, 'pruners-bench-ranks')));
-  return Object.fromEntries(RUNGS.map((step) => [step, rankCorrelation(family, configs, step)]));
+  const configs = family === 'fashion'
+    ? fashionCurves().configs.map((c) => c.params)
+    : Array.from({ length: 1000 }, (_, i) => sampleUniform(space, new Rng(0, i, 'pruners-bench-ranks')));
+  return Object.fromEntries(FAMILIES[family].rungs.map((step) => [step, familyRankCorrelation(family, configs, step)]));
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -78,22 +92,27 @@ export async function run(args: string[]): Promise<void> {
   };
   const seeds = Number(value('--seeds') ?? SEEDS);
   const trials = Number(value('--trials') ?? TRIALS);
-  const families = (value('--families') ?? 'crossing,ranked').split(',') as CurveFamily[];
-  for (const f of families) if (!(f in CURVE_FAMILIES)) throw new Error(`unknown curve family "${f}" (crossing, ranked)`);
-  const standard = seeds === SEEDS && trials === TRIALS && families.length === Object.keys(CURVE_FAMILIES).length;
+  const names = (value('--families') ?? FAMILY_NAMES.join(',')).split(',');
+  for (const f of names) if (!isFamily(f)) throw new Error(`unknown curve family "${f}" (${FAMILY_NAMES.join(', ')})`);
+  const families = names as Family[];
+  const write = !args.includes('--no-write');
+  const standard = seeds === SEEDS && trials === TRIALS && FAMILY_NAMES.every((f) => families.includes(f));
+  const fashionTable = families.includes('fashion') ? readFashionTable() : undefined;
   const started = performance.now();
   const loadAtStart = loadavg();
   const venv = ensureVenv('optuna', REQUIREMENTS);
-  console.error(`bench: Optuna ${venv.versions.optuna}; ${trials} trials x ${MAX_STEPS} steps x ${seeds} seeds x ${families.join(', ')}, both sides in parallel`);
+  console.error(`bench: Optuna ${venv.versions.optuna}; ${trials} trials x ${seeds} seeds x ${families.map((f) => `${f} (${FAMILIES[f].maxSteps} steps)`).join(', ')}, both sides in parallel`);
   mkdirSync(benchCacheDir, { recursive: true });
   const reuse = args.includes('--reuse-optuna');
-  let reusedOptuna = false;
+  const reusedOptuna: Family[] = [];
   const optunaPromises = families.map((f) => {
     const out = join(benchCacheDir, `pruners-optuna-${f}.json`);
     const cached = reuse && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as OptunaOutput) : undefined;
-    if (cached !== undefined && cached.family === f && cached.trials === trials && cached.seeds.length === seeds && cached.seeds.every((x, i) => x === i)) {
+    // A fashion run is only reused when it replayed the same table.
+    const sameTable = f !== 'fashion' || cached?.table === fashionTable?.date;
+    if (cached !== undefined && cached.family === f && cached.trials === trials && cached.seeds.length === seeds && cached.seeds.every((x, i) => x === i) && sameTable) {
       console.error(`bench: Optuna's ${f} results reused from ${out}`);
-      reusedOptuna = true;
+      reusedOptuna.push(f);
       return Promise.resolve(cached);
     }
     return startOptuna(venv.python, f, seeds, trials, out);
@@ -105,7 +124,7 @@ export async function run(args: string[]): Promise<void> {
   for (const family of families) {
     ours[family] = {};
     oursSeconds[family] = {};
-    for (const pruner of [...Object.keys(OUR_PRUNERS), ...Object.keys(DIAGNOSTICS)]) {
+    for (const pruner of rowNamesFor(family)) {
       const t0 = performance.now();
       ours[family][pruner] = Array.from({ length: seeds }, (_, seed) => runPruned(pruner, seed, trials, family));
       oursSeconds[family][pruner] = (performance.now() - t0) / 1000;
@@ -118,34 +137,55 @@ export async function run(args: string[]): Promise<void> {
     ...Object.entries(ours[family]!).map(([p, runs]) => rowOf(family, p, 'ours', runs, trials)),
     ...Object.entries(optuna[i]!.results).map(([p, r]) => rowOf(family, p, 'optuna', r.runs, trials)),
   ]);
-  const headline = families.includes('crossing') ? 'crossing' : families[0]!;
-  const others = families.filter((f) => f !== headline).map((f) => `; ${f} curves: ${ashaVerdict(rows, f)}`).join('');
-  const line = `pruners: asha step fraction ${ashaVerdict(rows, headline)} on the ${headline} curves${others}`;
+  // The headline line stays about the synthetic families (crossing first); fashion has its own line after it.
+  const synthetic = families.filter((f) => f !== 'fashion');
+  const headline = synthetic.includes('crossing') ? 'crossing' : synthetic[0];
+  const others = synthetic.filter((f) => f !== headline).map((f) => `; ${f} curves: ${ashaVerdict(rows, f)}`).join('');
+  const line = headline === undefined ? fashionLine(rows) : `pruners: asha step fraction ${ashaVerdict(rows, headline)} on the ${headline} curves${others}`;
+  const lines = headline !== undefined && families.includes('fashion') ? [line, fashionLine(rows)] : [line];
   const text = rows.map((r) => `${r.family.padEnd(8)} ${r.side.padEnd(6)} ${r.pruner.padEnd(15)} steps ${r.stepFraction.median.toFixed(3)}  regret ${fmt(r.regret.median)} [${fmt(r.regret.q1)}, ${fmt(r.regret.q3)}]  sampled ${fmt(r.sampledRegret.median)}`);
   console.log(['median step fraction, final regret and sampled regret:', ...text].join('\n'));
   const load = `${loadAtStart.map((x) => x.toFixed(1)).join(' ')} at the start, ${loadAtEnd.map((x) => x.toFixed(1)).join(' ')} at the end`;
   const correlations = Object.fromEntries(families.map((f) => [f, rankCorrelations(f)]));
 
+  const fashion = fashionTable === undefined ? undefined : {
+    configs: fashionTable.configs, epochs: fashionTable.epochs, command: fashionTable.command, date: fashionTable.date, data: fashionTable.data,
+    totalCpuSeconds: fashionTable.totalCpuSeconds, diverged: fashionTable.curves.filter((c) => c.divergedAt !== null).length,
+    divergedLoss: fashionCurves().divergedLoss, lowerBound: fashionCurves().lowerBound,
+  };
+  if (!write) {
+    console.error('bench: --no-write: bench/results/pruners.json and docs/benchmarks.md left as they were');
+    for (const l of lines) console.log(l);
+    return;
+  }
   writeResults('pruners', {
     command: benchCommand('pruners', args),
     standard,
     date: new Date().toISOString(),
     machine: { ...machineInfo(), loadAverage: { start: loadAtStart, end: loadAtEnd } },
     trials,
-    maxSteps: MAX_STEPS,
+    maxSteps: Object.fromEntries(families.map((f) => [f, FAMILIES[f].maxSteps])),
     seeds: Array.from({ length: seeds }, (_, s) => s),
     families,
     rankCorrelations: correlations,
+    ...(fashion === undefined ? {} : { fashionTable: fashion }),
     path: 'Study ask/report/tell; after every report the pruner from the registry is asked about the trial with the whole history (the call trialsToPrune makes inside decide)',
     summary: rows,
-    ours: { sampler: 'tpe', pruners: OUR_PRUNERS, diagnostics: DIAGNOSTICS, seconds: oursSeconds, runs: ours },
+    ours: {
+      sampler: 'tpe',
+      pruners: Object.fromEntries(families.map((f) => [f, oursFor(f)])),
+      diagnostics: Object.fromEntries(families.map((f) => [f, diagnosticsFor(f)])),
+      seconds: oursSeconds,
+      runs: ours,
+    },
     optuna: Object.fromEntries(families.map((f, i) => [f, { ...optuna[i], versions: venv.versions }])),
   });
   const first = optuna[0]!;
   writeBenchmarkSection('pruners', renderSection({
-    rows, families, rankCorrelations: correlations, optuna: { version: first.optuna, python: first.python, pruners: first.pruners },
-    args, line, seeds, trials, standard, defaultSeeds: SEEDS, load, reusedOptuna,
+    rows, families, rankCorrelations: correlations,
+    optuna: { version: first.optuna, python: first.python, pruners: Object.fromEntries(families.map((f, i) => [f, optuna[i]!.pruners])) },
+    args, line, seeds, trials, standard, defaultSeeds: SEEDS, load, reusedOptuna, ...(fashion === undefined ? {} : { fashion }),
   }));
   console.error(`bench: wrote bench/results/pruners.json and the pruners section of docs/benchmarks.md (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-  console.log(line);
+  for (const l of lines) console.log(l);
 }

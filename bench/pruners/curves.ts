@@ -99,15 +99,20 @@ export const CURVE_FAMILIES: Record<CurveFamily, (p: Params, step: number) => nu
  */
 export function rankCorrelation(family: CurveFamily, configs: readonly Params[], step: number): number {
   const loss = CURVE_FAMILIES[family];
-  const ranks = (xs: number[]) => {
-    const order = xs.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
-    const r = new Array<number>(xs.length);
+  return spearman(configs.map((p) => loss(p, step)), configs.map((p) => loss(p, MAX_STEPS)));
+}
+
+/** Spearman rank correlation of two equally long lists (ties ranked by position). */
+export function spearman(xs: readonly number[], ys: readonly number[]): number {
+  const ranks = (vs: readonly number[]) => {
+    const order = vs.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+    const r = new Array<number>(vs.length);
     order.forEach(([, i], k) => (r[i] = k));
     return r;
   };
-  const a = ranks(configs.map((p) => loss(p, step)));
-  const b = ranks(configs.map((p) => loss(p, MAX_STEPS)));
-  const n = configs.length;
+  const a = ranks(xs);
+  const b = ranks(ys);
+  const n = xs.length;
   const d2 = a.reduce((sum, r, i) => sum + (r - (b[i] as number)) ** 2, 0);
   return 1 - (6 * d2) / (n * (n * n - 1));
 }

@@ -1,12 +1,14 @@
-"""Optuna's side of `npm run bench -- pruners`: TPESampler(seed=s) on one family of the synthetic
-learning curves of bench/pruners/curves.py (`--family crossing` or `ranked`), with no pruner and
-with MedianPruner, SuccessiveHalvingPruner and HyperbandPruner. Each trial reports its loss at every step 1..100 and stops when
-`trial.should_prune()` says so, as a training loop would:
+"""Optuna's side of `npm run bench -- pruners`: TPESampler(seed=s) on one family of learning
+curves — the synthetic ones of bench/pruners/curves.py (`--family crossing` or `ranked`, 100 steps)
+or the recorded Fashion-MNIST ones of fashion.py (`--family fashion`, 27 epochs) — with no pruner
+and with MedianPruner, SuccessiveHalvingPruner and HyperbandPruner, their resources set per family
+as bench/pruners/families.ts sets ours (`FAMILIES` below must match it). Each trial reports its
+loss at every step 1..max and stops when `trial.should_prune()` says so, as a training loop would:
 
     python bench/pruners/optuna_runner.py --family crossing --trials 200 --seeds 0-19 --out /tmp/pruners.json
 
 Writes, per pruner and seed, the steps trained, the final regret (best completed trial's loss at
-step 100 minus the curves' lower bound) and the sampled regret (the same for the best proposed
+the last step minus the family's lower bound) and the sampled regret (the same for the best proposed
 configuration, pruned ones included, had it trained to the end).
 """
 import argparse
@@ -21,28 +23,49 @@ import optuna
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "samplers"))
 from curves import CURVE_FAMILIES, CURVE_PARAMETERS, LOWER_BOUND, MAX_STEPS  # noqa: E402
+from fashion import FASHION_EPOCHS, fashion_curves, read_table  # noqa: E402
 from optuna_runner import parse_seeds, suggest  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.ERROR)
 warnings.filterwarnings("ignore")
 
-PRUNERS = {
-    "none": lambda: optuna.pruners.NopPruner(),
-    "median": lambda: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0),
-    "asha": lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=2, reduction_factor=4),
-    "hyperband": lambda: optuna.pruners.HyperbandPruner(min_resource=1, max_resource=MAX_STEPS, reduction_factor=3),
+SYNTHETIC = {"max_steps": MAX_STEPS, "asha": (2, 4), "hyperband": (1, 3)}
+# Per family: steps per trial, ASHA's (min_resource, reduction_factor), Hyperband's (min_resource, reduction_factor).
+FAMILIES = {
+    "crossing": {**SYNTHETIC, "loss_at": CURVE_FAMILIES["crossing"], "lower_bound": lambda: LOWER_BOUND},
+    "ranked": {**SYNTHETIC, "loss_at": CURVE_FAMILIES["ranked"], "lower_bound": lambda: LOWER_BOUND},
+    "fashion": {
+        "max_steps": FASHION_EPOCHS, "asha": (1, 3), "hyperband": (1, 3),
+        "loss_at": lambda p, step: fashion_curves().loss_at(p, step), "lower_bound": lambda: fashion_curves().lower_bound,
+    },
 }
-DESCRIPTIONS = {
-    "none": "NopPruner()",
-    "median": "MedianPruner(n_startup_trials=5, n_warmup_steps=0)",
-    "asha": "SuccessiveHalvingPruner(min_resource=2, reduction_factor=4)",
-    "hyperband": f"HyperbandPruner(min_resource=1, max_resource={MAX_STEPS}, reduction_factor=3)",
-}
+
+
+def pruner_specs(family):
+    """Per pruner: (description, constructor) with the family's resources."""
+    f = FAMILIES[family]
+    a_min, a_eta = f["asha"]
+    h_min, h_eta = f["hyperband"]
+    m = f["max_steps"]
+    return {
+        "none": ("NopPruner()", lambda: optuna.pruners.NopPruner()),
+        "median": ("MedianPruner(n_startup_trials=5, n_warmup_steps=0)", lambda: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0)),
+        "asha": (f"SuccessiveHalvingPruner(min_resource={a_min}, reduction_factor={a_eta})", lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=a_min, reduction_factor=a_eta)),
+        "hyperband": (f"HyperbandPruner(min_resource={h_min}, max_resource={m}, reduction_factor={h_eta})", lambda: optuna.pruners.HyperbandPruner(min_resource=h_min, max_resource=m, reduction_factor=h_eta)),
+    }
 
 
 def run_one(pruner, seed, trials, family):
-    loss_at = CURVE_FAMILIES[family]
-    study = optuna.create_study(direction="minimize", sampler=optuna.samplers.TPESampler(seed=seed), pruner=PRUNERS[pruner]())
+    f = FAMILIES[family]
+    loss_at = f["loss_at"]
+    max_steps = f["max_steps"]
+    lower_bound = f["lower_bound"]()
+    # A fixed study name: HyperbandPruner assigns trials to brackets by a hash of the study name and
+    # the trial number, and the default name is a random UUID, which made its rows differ run to run.
+    study = optuna.create_study(
+        study_name=f"pruners-{family}-{pruner}-{seed}", direction="minimize",
+        sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner_specs(family)[pruner][1](),
+    )
     steps = 0
     best = float("inf")
     best_sampled = float("inf")
@@ -50,25 +73,25 @@ def run_one(pruner, seed, trials, family):
         trial = study.ask()
         params = suggest(trial, CURVE_PARAMETERS)
         pruned = False
-        for step in range(1, MAX_STEPS + 1):
+        for step in range(1, max_steps + 1):
             value = loss_at(params, step)
             steps += 1
             trial.report(value, step)
-            if step < MAX_STEPS and trial.should_prune():
+            if step < max_steps and trial.should_prune():
                 pruned = True
                 break
-        best_sampled = min(best_sampled, loss_at(params, MAX_STEPS))
+        best_sampled = min(best_sampled, loss_at(params, max_steps))
         if pruned:
             study.tell(trial, state=optuna.trial.TrialState.PRUNED)
         else:
             study.tell(trial, value)
             best = min(best, value)
-    return {"steps": steps, "regret": best - LOWER_BOUND, "sampledRegret": best_sampled - LOWER_BOUND}
+    return {"steps": steps, "regret": best - lower_bound, "sampledRegret": best_sampled - lower_bound}
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--family", default="crossing", choices=sorted(CURVE_FAMILIES))
+    ap.add_argument("--family", default="crossing", choices=sorted(FAMILIES))
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--seeds", default="0-19")
     ap.add_argument("--pruners", default="none,median,asha,hyperband")
@@ -88,9 +111,11 @@ def main():
         "family": args.family,
         "seeds": seeds,
         "trials": args.trials,
-        "pruners": {p: DESCRIPTIONS[p] for p in args.pruners.split(",")},
+        "pruners": {p: pruner_specs(args.family)[p][0] for p in args.pruners.split(",")},
         "results": results,
     }
+    if args.family == "fashion":
+        out["table"] = read_table()["date"]
     Path(args.out).write_text(json.dumps(out) + "\n")
 
 

@@ -5,8 +5,9 @@
  */
 import { benchCommand, machineInfo, median, quantile } from '../lib/results.js';
 import { fmt } from '../samplers/summary.js';
-import { type CurveFamily, MAX_STEPS } from './curves.js';
-import { DIAGNOSTICS, OUR_PRUNERS } from './ours.js';
+import { MAX_STEPS as MAX_SYNTHETIC } from './curves.js';
+import { FAMILIES, type Family } from './families.js';
+import { diagnosticsFor, oursFor, rowNamesFor } from './ours.js';
 
 export interface Spread {
   median: number;
@@ -15,7 +16,7 @@ export interface Spread {
 }
 
 export interface Row {
-  family: CurveFamily;
+  family: Family;
   pruner: string;
   side: 'ours' | 'optuna';
   stepFraction: Spread;
@@ -32,23 +33,24 @@ export interface Run {
 
 const spread = (xs: number[]): Spread => ({ median: median(xs), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75) });
 
-export function rowOf(family: CurveFamily, pruner: string, side: Row['side'], runs: readonly Run[], trials: number): Row {
+export function rowOf(family: Family, pruner: string, side: Row['side'], runs: readonly Run[], trials: number): Row {
+  const maxSteps = FAMILIES[family].maxSteps;
   return {
     family,
     pruner,
     side,
-    stepFraction: spread(runs.map((r) => r.steps / (trials * MAX_STEPS))),
+    stepFraction: spread(runs.map((r) => r.steps / (trials * maxSteps))),
     regret: spread(runs.map((r) => Math.max(0, r.regret))),
     sampledRegret: spread(runs.map((r) => Math.max(0, r.sampledRegret))),
   };
 }
 
-export function findRow(rows: readonly Row[], family: CurveFamily, pruner: string, side: Row['side']): Row | undefined {
+export function findRow(rows: readonly Row[], family: Family, pruner: string, side: Row['side']): Row | undefined {
   return rows.find((r) => r.family === family && r.pruner === pruner && r.side === side);
 }
 
 /** `asha step fraction x (median regret r, no worse than / worse than unpruned u)` for one family and side. */
-export function ashaVerdict(rows: readonly Row[], family: CurveFamily, side: Row['side'] = 'ours'): string {
+export function ashaVerdict(rows: readonly Row[], family: Family, side: Row['side'] = 'ours'): string {
   const asha = findRow(rows, family, 'asha', side);
   const none = findRow(rows, family, 'none', side);
   if (asha === undefined || none === undefined) return 'n/a';
@@ -58,10 +60,11 @@ export function ashaVerdict(rows: readonly Row[], family: CurveFamily, side: Row
 
 export interface SectionInput {
   rows: readonly Row[];
-  families: readonly CurveFamily[];
+  families: readonly Family[];
   /** Spearman correlation of the loss at each of ASHA's rungs with the final loss, per family. */
   rankCorrelations: Record<string, Record<number, number>>;
-  optuna: { version: string; python: string; pruners: Record<string, string> };
+  /** Optuna's version and, per family, its pruners as constructed. */
+  optuna: { version: string; python: string; pruners: Partial<Record<Family, Record<string, string>>> };
   args: string[];
   line: string;
   seeds: number;
@@ -69,23 +72,27 @@ export interface SectionInput {
   standard: boolean;
   defaultSeeds: number;
   load: string;
-  /** Optuna's side came from the cache of an earlier run (`--reuse-optuna`). */
-  reusedOptuna: boolean;
+  /** The families whose Optuna side came from the cache of an earlier run (`--reuse-optuna`). */
+  reusedOptuna: readonly Family[];
+  /** The fashion table's provenance, when the fashion family ran. */
+  fashion?: { configs: number; epochs: number; command: string; date: string; data: string; totalCpuSeconds: number; diverged: number; divergedLoss: number; lowerBound: number };
 }
 
 const cell = (s: Spread) => `${fmt(s.median)} <sub>[${fmt(s.q1)}, ${fmt(s.q3)}]</sub>`;
 
-function table(rows: readonly Row[], family: CurveFamily, optunaPruners: Record<string, string>): string {
-  const names = [...Object.keys(OUR_PRUNERS), ...Object.keys(DIAGNOSTICS)];
+function table(rows: readonly Row[], family: Family, optunaPruners: Record<string, string>): string {
+  const names = rowNamesFor(family);
+  const ours = oursFor(family);
+  const diagnostics = diagnosticsFor(family);
   return [
     '| pruner | ours: step fraction | ours: regret | ours: sampled regret | Optuna: step fraction | Optuna: regret | Optuna: sampled regret |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...names.map((p) => {
       const a = findRow(rows, family, p, 'ours');
       const b = findRow(rows, family, p, 'optuna');
-      const d = DIAGNOSTICS[p];
+      const d = diagnostics[p];
       const label = d === undefined
-        ? `${p} (${JSON.stringify(OUR_PRUNERS[p])}; Optuna \`${optunaPruners[p] ?? '—'}\`)`
+        ? `${p} (${JSON.stringify(ours[p])}; Optuna \`${optunaPruners[p] ?? '—'}\`)`
         : d.toldFinal
           ? `${p} (diagnostic: asha as above, the sampler told each pruned trial's final loss)`
           : d.tpe !== undefined
@@ -98,7 +105,7 @@ function table(rows: readonly Row[], family: CurveFamily, optunaPruners: Record<
 }
 
 /** Where ASHA's regret goes in one family, in numbers from the rows. */
-function reading(rows: readonly Row[], family: CurveFamily): string {
+function reading(rows: readonly Row[], family: Family): string {
   const none = findRow(rows, family, 'none', 'ours');
   const asha = findRow(rows, family, 'asha', 'ours');
   const told = findRow(rows, family, 'asha-told-final', 'ours');
@@ -120,30 +127,58 @@ function reading(rows: readonly Row[], family: CurveFamily): string {
 }
 
 /** The issue's goal (step fraction <= 0.16 at a median regret no worse than unpruned), row by row. */
-function againstGoal(rows: readonly Row[], families: readonly CurveFamily[]): string {
-  const meets = (family: CurveFamily, pruner: string, side: Row['side']) => {
+function againstGoal(rows: readonly Row[], families: readonly Family[]): string {
+  const meets = (family: Family, pruner: string, side: Row['side']) => {
     const r = findRow(rows, family, pruner, side);
     const none = findRow(rows, family, pruner.endsWith('-tpe-optuna') ? 'none-tpe-optuna' : 'none', side);
     return r !== undefined && none !== undefined && r.stepFraction.median <= 0.16 && r.regret.median <= none.regret.median;
   };
-  const names = [...Object.keys(OUR_PRUNERS), ...Object.keys(DIAGNOSTICS)].filter((p) => !p.startsWith('none'));
-  const passing = families.flatMap((f) => (['ours', 'optuna'] as const).flatMap((side) => names.filter((p) => meets(f, p, side)).map((p) => `${side} ${p} (${f})`)));
+  const names = (f: Family) => rowNamesFor(f).filter((p) => !p.startsWith('none'));
+  const passing = families.flatMap((f) => (['ours', 'optuna'] as const).flatMap((side) => names(f).filter((p) => meets(f, p, side)).map((p) => `${side} ${p} (${f})`)));
   return `**Against the goal** (step fraction ≤ 0.16 at a median regret no worse than unpruned, each side against its own unpruned run): ` +
-    (passing.length === 0 ? 'no row meets it, ours or Optuna\'s, on either family.' : `met by ${passing.join(', ')}.`);
+    (passing.length === 0 ? `no row meets it, ours or Optuna's, on ${families.length === 2 ? 'either family' : families.length === 1 ? 'this family' : 'any family'}.` : `met by ${passing.join(', ')}.`);
+}
+
+/** `pruners (fashion-mnist curves): asha step fraction x (median regret r, unpruned u)`, ours. */
+export function fashionLine(rows: readonly Row[]): string {
+  const asha = findRow(rows, 'fashion', 'asha', 'ours');
+  const none = findRow(rows, 'fashion', 'none', 'ours');
+  const text = asha === undefined || none === undefined ? 'n/a' : `${asha.stepFraction.median.toFixed(3)} (median regret ${fmt(asha.regret.median)}, unpruned ${fmt(none.regret.median)})`;
+  return `pruners (fashion-mnist curves): asha step fraction ${text}`;
+}
+
+const correlationText = (c: Record<number, number> | undefined) => Object.entries(c ?? {}).map(([step, r]) => `step ${step} ${r.toFixed(2)}`).join(', ');
+
+function fashionIntro(s: SectionInput): string {
+  const t = s.fashion;
+  if (t === undefined) return '';
+  const f = FAMILIES.fashion;
+  return `The **fashion** family replays real learning curves (\`bench/pruners/fashion.ts\`, twin \`fashion.py\`, checked to agree): our trainer
+(wasm backend, one thread) trained ${t.configs} configurations of the same search space, Owen-scrambled Sobol points, for ${t.epochs} epochs each
+as an MLP with one hidden ReLU layer of \`width\` units, batch 128, on ${t.data}, and recorded the validation cross-entropy after every epoch
+(\`${t.command}\`, ${t.date.slice(0, 10)}, ${(t.totalCpuSeconds / 60).toFixed(0)} CPU-minutes; the table is \`bench/pruners/fashion-curves.json\`).
+A trial gets the curve of the nearest recorded configuration with the same optimizer (unit-cube distance, log-scaled lr and width);
+${t.diverged} of the ${t.configs} runs diverged and are replayed from then on at ${fmt(t.divergedLoss)} (the table's worst finite loss, at least ln 10).
+One step is one epoch: ${s.trials} × ${f.maxSteps} epochs per study, ASHA from epoch ${f.asha.minResource} with η = ${f.asha.reductionFactor}
+(rungs ${f.rungs.join(', ')}) and Hyperband from ${f.hyperband.minResource} to ${f.maxSteps} with η = ${f.hyperband.reductionFactor}, on both sides. Regret is against the
+table's best epoch-${f.maxSteps} loss, ${fmt(t.lowerBound)}, which a sampler can reach exactly. Spearman correlation of the loss at ASHA's rungs with the
+final loss over the ${t.configs} recorded configurations: ${correlationText(s.rankCorrelations.fashion)}. The surrogate is piecewise constant (one
+cell per recorded configuration, one seed each), so regrets below the gap between neighbouring cells mean little; see fashion.ts.`;
 }
 
 export function renderSection(s: SectionInput): string {
   const m = machineInfo();
   const shrunk = s.standard ? '' : ` **Reduced run**: ${s.seeds} seeds instead of ${s.defaultSeeds} (the shared 2-core machine could not fit the full run in the time available).`;
-  const corr = s.families
-    .map((f) => `${f}: ${Object.entries(s.rankCorrelations[f] ?? {}).map(([step, r]) => `step ${step} ${r.toFixed(2)}`).join(', ')}`)
-    .join('; ');
-  const tables = s.families.map((f) => `### ${f} curves\n\n${table(s.rows, f, s.optuna.pruners)}\n\n${reading(s.rows, f)}`).join('\n\n');
-  return `## Pruners: early stopping on synthetic learning curves
+  const synthetic = s.families.filter((f) => f !== 'fashion');
+  const corr = synthetic.map((f) => `${f}: ${correlationText(s.rankCorrelations[f])}`).join('; ');
+  const tables = s.families.map((f) => `### ${f} curves\n\n${table(s.rows, f, s.optuna.pruners[f] ?? {})}\n\n${reading(s.rows, f)}`).join('\n\n');
+  const reused = s.reusedOptuna.length === 0 ? '' : `, its side on ${s.reusedOptuna.join(' and ')} taken from the cache of the previous run with the same seeds (\`--reuse-optuna\`)`;
+  const fashionLast = s.families.includes('fashion') ? `\n${fashionLine(s.rows)}` : '';
+  return `## Pruners: early stopping on synthetic and recorded learning curves
 
-\`${benchCommand('pruners', s.args)}\` — ${s.trials} trials × up to ${MAX_STEPS} steps × ${s.seeds} seeds per curve family, TPE (default settings, \`seed: s\`)
-on both sides, sequential, on ${m.cpus} × ${m.cpuModel} (${new Date().toISOString().slice(0, 10)}, load average ${s.load}); Optuna ${s.optuna.version} (Python ${s.optuna.python})${s.reusedOptuna ? ', its side taken from the cache of the previous run with the same seeds (`--reuse-optuna`)' : ''}.${shrunk}
-The curves (\`bench/pruners/curves.ts\`, the same formulas in \`curves.py\`, checked to agree) have a floor
+\`${benchCommand('pruners', s.args)}\` — ${s.trials} trials × up to ${MAX_SYNTHETIC} steps (${FAMILIES.fashion.maxSteps} epochs on the fashion curves) × ${s.seeds} seeds per curve family, TPE (default settings, \`seed: s\`)
+on both sides, sequential, on ${m.cpus} × ${m.cpuModel} (${new Date().toISOString().slice(0, 10)}, load average ${s.load}); Optuna ${s.optuna.version} (Python ${s.optuna.python})${reused}.${shrunk}
+The synthetic curves (\`bench/pruners/curves.ts\`, the same formulas in \`curves.py\`, checked to agree) have a floor
 (the same in both families, so the same optimum and lower bound) and a convergence rate. In the
 **crossing** family the rate grows with the learning rate alone, so a large learning rate leads
 early and ends worse: at the first rung the ranking is that of the learning rates. In the
@@ -153,18 +188,18 @@ ones up to noise, as in learning-curve benchmarks such as LCBench. Spearman corr
 loss at ASHA's rungs with the final loss, 1,000 uniform configurations — ${corr}. Every trial reports
 its loss at each step; ours asks the pruner after each report as \`decide\` does (\`trialsToPrune\`,
 operator/engine/pruning.ts), Optuna's calls \`trial.should_prune()\`.
-
-**How to read it.** *Step fraction*: training steps run over ${s.trials} × ${MAX_STEPS} (no pruning = 1), median over
-seeds. *Regret*: best final loss of the completed trials minus the lower bound (0.05), median
+${s.fashion === undefined ? '' : `\n${fashionIntro(s)}\n`}
+**How to read it.** *Step fraction*: training steps run over ${s.trials} × ${MAX_SYNTHETIC} (${s.trials} × ${FAMILIES.fashion.maxSteps} on the fashion curves; no pruning = 1), median over
+seeds. *Regret*: best final loss of the completed trials minus the lower bound (0.05 for the synthetic curves), median
 [quartiles]. *Sampled regret*: the same for the best configuration the sampler proposed, pruned
 ones included, had it trained to the end — regret above it was lost by stopping that
 configuration, regret between it and the unpruned study's was lost by the sampler learning from
 pruned trials. Pruning pays when the step fraction drops and the regret does not rise. The
-ASHA settings (first rung at step 2, η = 4, rungs at 2, 8, 32) are the same on both sides.
+ASHA settings (first rung at step 2, η = 4, rungs at 2, 8, 32 on the synthetic curves) are the same on both sides.
 
 ${tables}
 
 ${againstGoal(s.rows, s.families)}
 
-${s.line}`;
+${s.line}${fashionLast}`;
 }

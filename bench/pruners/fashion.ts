@@ -1,0 +1,189 @@
+/**
+ * The `fashion` family of `npm run bench -- pruners`: real learning curves, replayed. Our own
+ * trainer was run once per configuration of a fixed set on Fashion-MNIST (an MLP with one hidden
+ * layer, 27 epochs, validation cross-entropy after every epoch; bench/pruners/record-fashion.ts
+ * says exactly how) and the curves are stored in bench/pruners/fashion-curves.json. A benchmark
+ * trial's curve is the recorded curve of the nearest recorded configuration — a tabular
+ * surrogate benchmark, as HPOBench and LCBench do — so both sides (this file and its twin
+ * fashion.py; test/unit/bench/pruner-curves.test.ts checks they agree) replay the same numbers
+ * without training anything.
+ *
+ * Nearest: among the recorded configurations with the same optimizer, the smallest Euclidean
+ * distance in the unit-cube encoding of the other three parameters —
+ *
+ *     x = (log10 lr + 4) / 4,   w = (log2 width - 4) / 6,   d = dropout / 0.6
+ *
+ * (the search space's own scales: log for lr and width, linear for dropout). Ties go to the
+ * configuration recorded first (lowest index). One epoch is one step; the family's maximum
+ * resource is 27 epochs. An epoch at or after which a run diverged (loss NaN or infinite,
+ * recorded as null) is replayed as `divergedLoss`: the largest finite validation loss in the
+ * table, and at least ln 10 = 2.303 (a uniform guess over the 10 classes), so a diverged run is
+ * never better than any run that did not diverge. Regret is measured against the table's smallest
+ * epoch-27 loss (`lowerBound`), which the best recorded configuration reaches exactly.
+ *
+ * Limits of the surrogate, to keep in mind when reading its numbers: the loss is piecewise
+ * constant in the parameters (a few hundred cells, one per recorded configuration), so a sampler
+ * that proposes two configurations in the same cell gets the same curve twice and fine
+ * exploitation near the optimum earns nothing below the cell's value; every cell holds one run
+ * with one seed, so seed noise is frozen into the table rather than resampled per trial; and the
+ * task is small (6,000 training images, 27 epochs) so that the table could be recorded in well
+ * under an hour on one core. What it keeps that the synthetic families cannot is the shape of
+ * real curves — plateaus, overfitting (validation loss rising late), divergence, noise between
+ * epochs — and how early ranks relate to final ones on a real problem.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import type { Params } from '../../operator/space/types.js';
+
+/** Epochs recorded per configuration: the family's maximum resource. */
+export const FASHION_EPOCHS = 27;
+
+export const FASHION_TABLE_PATH = fileURLToPath(new URL('./fashion-curves.json', import.meta.url));
+
+/** One recorded configuration of bench/pruners/fashion-curves.json. */
+export interface FashionConfig {
+  index: number;
+  params: Params;
+  /** The trainer's seed for this run (weights, shuffling, dropout). */
+  seed: number;
+  /** Validation cross-entropy after each epoch 1..FASHION_EPOCHS; null from `divergedAt` on. */
+  valLoss: Array<number | null>;
+  valAccuracy: Array<number | null>;
+  /** First epoch whose loss was NaN or infinite, or null. */
+  divergedAt: number | null;
+  seconds: number;
+  cpuSeconds: number;
+}
+
+export interface FashionTable {
+  description: string;
+  command: string;
+  date: string;
+  seed: number;
+  configs: number;
+  epochs: number;
+  data: string;
+  model: string;
+  sampling: string;
+  trainer: Record<string, string>;
+  diverged: string;
+  totalSeconds: number;
+  totalCpuSeconds: number;
+  curves: FashionConfig[];
+}
+
+/** The unit-cube coordinates the nearest-neighbour lookup measures distance in. */
+export function encode(p: Params): [number, number, number] {
+  return [(Math.log10(p.lr as number) + 4) / 4, (Math.log2(p.width as number) - 4) / 6, (p.dropout as number) / 0.6];
+}
+
+/** A table ready for replay: the lookup, the losses with divergence filled in, the bound. */
+export class FashionCurves {
+  readonly configs: readonly FashionConfig[];
+  /** What a diverged epoch is replayed as. */
+  readonly divergedLoss: number;
+  /** The smallest epoch-27 validation loss in the table. */
+  readonly lowerBound: number;
+  private readonly points: ReadonlyArray<readonly [number, number, number]>;
+
+  constructor(configs: readonly FashionConfig[]) {
+    this.configs = configs;
+    this.points = configs.map((c) => encode(c.params));
+    let worst = Math.LN10;
+    let bound = Infinity;
+    for (const c of configs) {
+      for (const v of c.valLoss) if (v !== null) worst = Math.max(worst, v);
+      const last = c.valLoss[FASHION_EPOCHS - 1];
+      if (last !== null && last !== undefined) bound = Math.min(bound, last);
+    }
+    this.divergedLoss = worst;
+    this.lowerBound = bound;
+  }
+
+  /** Index (in the table) of the nearest recorded configuration with the same optimizer; ties: the lowest index. */
+  nearest(p: Params): number {
+    const [x, w, d] = encode(p);
+    let best = -1;
+    let bestDistance = Infinity;
+    for (let i = 0; i < this.configs.length; i++) {
+      if (this.configs[i]!.params.optimizer !== p.optimizer) continue;
+      const q = this.points[i]!;
+      const dx = x - q[0];
+      const dw = w - q[1];
+      const dd = d - q[2];
+      const distance = dx * dx + dw * dw + dd * dd;
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = i;
+      }
+    }
+    if (best < 0) throw new Error(`the fashion table has no configuration with optimizer ${JSON.stringify(p.optimizer)}`);
+    return best;
+  }
+
+  /** Replayed validation loss after `step` epochs (1..27) of the configuration nearest to `p`. */
+  lossAt(p: Params, step: number): number {
+    if (!Number.isInteger(step) || step < 1 || step > FASHION_EPOCHS) throw new RangeError(`fashion curves have epochs 1..${FASHION_EPOCHS}, asked for ${step}`);
+    const v = this.configs[this.nearest(p)]!.valLoss[step - 1];
+    return v === null || v === undefined ? this.divergedLoss : v;
+  }
+}
+
+function fail(path: string, message: string): never {
+  throw new Error(`fashion curves table ${path}: ${message} (record it with: node --import tsx bench/pruners/record-fashion.ts)`);
+}
+
+/** Parses and checks a table's text; every problem is an error that names the file. */
+export function parseFashionTable(text: string, path = FASHION_TABLE_PATH): FashionTable {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    fail(path, `is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail(path, 'must hold a JSON object');
+  const table = doc as Partial<FashionTable>;
+  if (table.epochs !== FASHION_EPOCHS) fail(path, `records ${String(table.epochs)} epochs per configuration, the family needs ${FASHION_EPOCHS}`);
+  if (!Array.isArray(table.curves) || table.curves.length === 0) fail(path, 'has no curves');
+  const optimizers = new Set<unknown>();
+  table.curves.forEach((c, i) => {
+    const where = `curve ${i}`;
+    if (typeof c !== 'object' || c === null) fail(path, `${where} is not an object`);
+    if (c.index !== i) fail(path, `${where} has index ${String(c.index)}`);
+    const p = c.params as Record<string, unknown> | undefined;
+    if (p === undefined || typeof p.lr !== 'number' || !(p.lr > 0) || typeof p.width !== 'number' || !(p.width >= 1) || typeof p.dropout !== 'number' || typeof p.optimizer !== 'string') {
+      fail(path, `${where} has bad params ${JSON.stringify(p)}`);
+    }
+    optimizers.add(p.optimizer);
+    for (const key of ['valLoss', 'valAccuracy'] as const) {
+      const xs = c[key];
+      if (!Array.isArray(xs) || xs.length !== FASHION_EPOCHS) fail(path, `${where}: ${key} must have ${FASHION_EPOCHS} entries`);
+      if (!xs.every((v) => v === null || (typeof v === 'number' && Number.isFinite(v)))) fail(path, `${where}: ${key} holds something other than finite numbers and null`);
+    }
+    const firstNull = c.valLoss.indexOf(null);
+    if ((c.divergedAt ?? null) !== (firstNull < 0 ? null : firstNull + 1)) fail(path, `${where}: divergedAt ${String(c.divergedAt)} does not match its first null loss`);
+    if (firstNull >= 0 && c.valLoss.slice(firstNull).some((v) => v !== null)) fail(path, `${where}: a finite loss after divergence`);
+  });
+  if (!table.curves.some((c) => c.valLoss[FASHION_EPOCHS - 1] !== null)) fail(path, 'has no configuration that trained to the end');
+  return table as FashionTable;
+}
+
+/** Reads bench/pruners/fashion-curves.json (or `path`); a missing or malformed file is a clear error. */
+export function readFashionTable(path = FASHION_TABLE_PATH): FashionTable {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    fail(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseFashionTable(text, path);
+}
+
+let loaded: FashionCurves | undefined;
+
+/** The committed table, read once, on first use (the synthetic families never need it). */
+export function fashionCurves(): FashionCurves {
+  loaded ??= new FashionCurves(readFashionTable().curves);
+  return loaded;
+}

@@ -114,7 +114,8 @@ function reading(rows: readonly Row[], family: Family): string {
   const ashaO = findRow(rows, family, 'asha-tpe-optuna', 'ours');
   const theirNone = findRow(rows, family, 'none', 'optuna');
   const theirAsha = findRow(rows, family, 'asha', 'optuna');
-  const sampler = noneO === undefined || ashaO === undefined || theirNone === undefined || theirAsha === undefined ? '' :
+  // The reading of the sampler's share was made on the synthetic curves; on the recorded ones only the numbers are given.
+  const sampler = family === 'fashion' || noneO === undefined || ashaO === undefined || theirNone === undefined || theirAsha === undefined ? '' :
     ` With Optuna's kernel-width floor (\`preset: 'optuna'\`) our TPE's unpruned regret is ${fmt(noneO.regret.median)} and our ASHA runs ${ashaO.stepFraction.median.toFixed(3)} of the steps ` +
     `(Optuna: ${fmt(theirNone.regret.median)} and ${theirAsha.stepFraction.median.toFixed(3)}): our default TPE exploits more finely, which lowers the unpruned bar and, since late proposals ` +
     `then beat the rung history more often, promotes more of them.`;
@@ -158,7 +159,7 @@ function fashionIntro(s: SectionInput): string {
 as an MLP with one hidden ReLU layer of \`width\` units, batch 128, on ${t.data}, and recorded the validation cross-entropy after every epoch
 (\`${t.command}\`, ${t.date.slice(0, 10)}, ${(t.totalCpuSeconds / 60).toFixed(0)} CPU-minutes; the table is \`bench/pruners/fashion-curves.json\`).
 A trial gets the curve of the nearest recorded configuration with the same optimizer (unit-cube distance, log-scaled lr and width);
-${t.diverged} of the ${t.configs} runs diverged and are replayed from then on at ${fmt(t.divergedLoss)} (the table's worst finite loss, at least ln 10).
+${t.diverged} of the ${t.configs} runs diverged (loss NaN or infinite); a diverged epoch is replayed as ${fmt(t.divergedLoss)}, the table's worst finite loss (at least ln 10).
 One step is one epoch: ${s.trials} × ${f.maxSteps} epochs per study, ASHA from epoch ${f.asha.minResource} with η = ${f.asha.reductionFactor}
 (rungs ${f.rungs.join(', ')}) and Hyperband from ${f.hyperband.minResource} to ${f.maxSteps} with η = ${f.hyperband.reductionFactor}, on both sides. Regret is against the
 table's best epoch-${f.maxSteps} loss, ${fmt(t.lowerBound)}, which a sampler can reach exactly. Spearman correlation of the loss at ASHA's rungs with the
@@ -187,7 +188,9 @@ speed, independent of quality, makes similar configurations cross: early ranks p
 ones up to noise, as in learning-curve benchmarks such as LCBench. Spearman correlation of the
 loss at ASHA's rungs with the final loss, 1,000 uniform configurations — ${corr}. Every trial reports
 its loss at each step; ours asks the pruner after each report as \`decide\` does (\`trialsToPrune\`,
-operator/engine/pruning.ts), Optuna's calls \`trial.should_prune()\`.
+operator/engine/pruning.ts), Optuna's calls \`trial.should_prune()\`. Optuna's studies are named
+\`pruners-<family>-<pruner>-<seed>\`: \`HyperbandPruner\` assigns trials to brackets by a hash of the study
+name, and until 2026-11-25 the name was Optuna's random default, so a Hyperband row from before then is one draw of that assignment.
 ${s.fashion === undefined ? '' : `\n${fashionIntro(s)}\n`}
 **How to read it.** *Step fraction*: training steps run over ${s.trials} × ${MAX_SYNTHETIC} (${s.trials} × ${FAMILIES.fashion.maxSteps} on the fashion curves; no pruning = 1), median over
 seeds. *Regret*: best final loss of the completed trials minus the lower bound (0.05 for the synthetic curves), median

@@ -2,7 +2,9 @@
  * The pruners benchmark's learning curves: the same numbers in TypeScript (our side) and Python
  * (Optuna's side) for both families, a floor that is the lower bound at the best configuration,
  * curves that cross in the `crossing` family (a fast, worse configuration leads early and loses at
- * the end) and early ranks that predict final ones, imperfectly, in the `ranked` family.
+ * the end) and early ranks that predict final ones, imperfectly, in the `ranked` family; and the
+ * `fashion` family's replay of recorded curves (nearest recorded configuration, ties to the lowest
+ * index, diverged epochs) gives the same answers in both languages.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,11 +12,14 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { CURVE_FAMILIES, CURVE_PARAMETERS, type CurveFamily, floorOf, LOWER_BOUND, lossAt, MAX_STEPS, rankCorrelation, rankedLossAt } from '../../../bench/pruners/curves.js';
+import { FASHION_EPOCHS, type FashionConfig, FashionCurves, readFashionTable } from '../../../bench/pruners/fashion.js';
 import { sampleUniform } from '../../../operator/samplers/random.js';
 import { Rng } from '../../../operator/samplers/rng.js';
 import { SearchSpace } from '../../../operator/space/space.js';
+import type { Params } from '../../../operator/space/types.js';
 
 const pythonCurves = fileURLToPath(new URL('../../../bench/pruners/curves.py', import.meta.url));
+const pythonFashion = fileURLToPath(new URL('../../../bench/pruners/fashion.py', import.meta.url));
 const python = spawnSync('python3', ['--version']).status === 0 ? 'python3' : undefined;
 const best = { lr: 10 ** -2.5, width: 256, dropout: 0.2, optimizer: 'adam' };
 
@@ -61,6 +66,59 @@ describe('the pruners benchmark curves', () => {
     points.forEach((x, i) => {
       const ours = CURVE_FAMILIES[x.family](x.params, x.step);
       assert.ok(Math.abs(ours - (theirs[i] as number)) <= 1e-12 * Math.max(1, Math.abs(ours)), `${JSON.stringify(x)}: ${ours} vs ${theirs[i]}`);
+    });
+  });
+
+  describe('the fashion family', () => {
+    const space = SearchSpace.parse(CURVE_PARAMETERS);
+    type Query = { params: Params; step: number };
+    const askPython = (request: { curves?: FashionConfig[] | null; table?: string | null; queries: Query[] }) => {
+      const out = spawnSync(python as string, [pythonFashion], { input: JSON.stringify(request), encoding: 'utf8' });
+      assert.equal(out.status, 0, out.stderr);
+      return JSON.parse(out.stdout) as Array<{ nearest: number; loss: number }>;
+    };
+    // Random points, the recorded points themselves (distance 0) and points a hair away from them.
+    const queriesFor = (configs: readonly FashionConfig[]): Query[] => [
+      ...Array.from({ length: 200 }, (_, i) => ({ params: sampleUniform(space, new Rng(11, i, 'fashion')), step: 1 + (i % FASHION_EPOCHS) })),
+      ...configs.slice(0, 40).map((c, i) => ({ params: c.params, step: 1 + ((i * 5) % FASHION_EPOCHS) })),
+      ...configs.slice(0, 40).map((c, i) => ({ params: { ...c.params, lr: (c.params.lr as number) * 1.0001 }, step: FASHION_EPOCHS - (i % 3) })),
+    ];
+    const agree = (curves: FashionCurves, queries: Query[], theirs: Array<{ nearest: number; loss: number }>) => {
+      queries.forEach((q, i) => {
+        assert.equal(curves.nearest(q.params), theirs[i]!.nearest, `nearest of ${JSON.stringify(q.params)}`);
+        assert.equal(curves.lossAt(q.params, q.step), theirs[i]!.loss, `loss of ${JSON.stringify(q)}`);
+      });
+    };
+
+    it('picks the same nearest recorded curve in TypeScript and in Python, ties and divergence included', { skip: python === undefined && 'python3 not found' }, () => {
+      // A made-up table: random configurations, every fifth one recorded twice (a tie the lowest
+      // index must win on both sides), every seventh one diverging part way.
+      const configs: FashionConfig[] = [];
+      for (let i = 0; configs.length < 120; i++) {
+        const params = sampleUniform(space, new Rng(13, i, 'fashion-table'));
+        const copies = i % 5 === 0 ? 2 : 1;
+        for (let k = 0; k < copies; k++) {
+          const index = configs.length;
+          const at = index % 7 === 3 ? 1 + (index % FASHION_EPOCHS) : FASHION_EPOCHS + 1;
+          const valLoss = Array.from({ length: FASHION_EPOCHS }, (_, e) => (e + 1 >= at ? null : Number((0.3 + 2 / (e + 2) + index / 1000).toPrecision(5))));
+          const first = valLoss.indexOf(null);
+          configs.push({ index, params, seed: index, valLoss, valAccuracy: valLoss.map((v) => (v === null ? null : 0.5)), divergedAt: first < 0 ? null : first + 1, seconds: 1, cpuSeconds: 1 });
+        }
+      }
+      const curves = new FashionCurves(configs);
+      const queries = queriesFor(configs);
+      const theirs = askPython({ curves: configs, queries });
+      agree(curves, queries, theirs);
+      // The ties were exercised: a duplicated configuration resolves to its first copy.
+      assert.equal(curves.nearest(configs[1]!.params), 0);
+      assert.equal(theirs[200 + 1]!.nearest, 0);
+    });
+
+    it('replays the committed table the same in TypeScript and in Python', { skip: python === undefined && 'python3 not found' }, () => {
+      const table = readFashionTable();
+      const curves = new FashionCurves(table.curves);
+      const queries = queriesFor(table.curves);
+      agree(curves, queries, askPython({ table: null, queries }));
     });
   });
 });

@@ -69,9 +69,12 @@ def run_one(pruner, seed, trials, family):
     steps = 0
     best = float("inf")
     best_sampled = float("inf")
+    cells = set()
     for _ in range(trials):
         trial = study.ask()
         params = suggest(trial, CURVE_PARAMETERS)
+        if family == "fashion":
+            cells.add(fashion_curves().nearest(params))
         pruned = False
         for step in range(1, max_steps + 1):
             value = loss_at(params, step)
@@ -86,7 +89,10 @@ def run_one(pruner, seed, trials, family):
         else:
             study.tell(trial, value)
             best = min(best, value)
-    return {"steps": steps, "regret": best - lower_bound, "sampledRegret": best_sampled - lower_bound}
+    out = {"steps": steps, "regret": best - lower_bound, "sampledRegret": best_sampled - lower_bound}
+    if family == "fashion":
+        out["cells"] = len(cells)
+    return out
 
 
 def main():

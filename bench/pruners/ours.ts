@@ -19,6 +19,7 @@ import { Study } from '../../operator/engine/study.js';
 import { createPruner } from '../../operator/pruners/registry.js';
 import { CURVE_PARAMETERS } from './curves.js';
 import { FAMILIES, type Family } from './families.js';
+import { fashionCurves } from './fashion.js';
 
 /**
  * Our pruners in the benchmark with their settings on one family (Optuna's counterparts in
@@ -69,6 +70,8 @@ export interface PrunedRun {
   /** Best final loss of every proposed configuration, pruned ones included, minus the lower bound. */
   sampledRegret: number;
   pruned: number;
+  /** fashion only: how many distinct recorded configurations the study's trials were replayed from. */
+  cells?: number;
 }
 
 export function runPruned(pruner: string, seed: number, trials: number, family: Family = 'crossing'): PrunedRun {
@@ -82,8 +85,10 @@ export function runPruned(pruner: string, seed: number, trials: number, family: 
   let best = Infinity;
   let bestSampled = Infinity;
   let pruned = 0;
+  const cells = new Set<number>();
   for (let t = 0; t < trials; t++) {
     const { index, params } = study.ask();
+    if (family === 'fashion') cells.add(fashionCurves().nearest(params));
     let stopped = false;
     for (let step = 1; step <= maxSteps; step++) {
       const value = lossAt(params, step);
@@ -107,5 +112,5 @@ export function runPruned(pruner: string, seed: number, trials: number, family: 
       best = Math.min(best, final);
     }
   }
-  return { steps, regret: best - lowerBound, sampledRegret: bestSampled - lowerBound, pruned };
+  return { steps, regret: best - lowerBound, sampledRegret: bestSampled - lowerBound, pruned, ...(family === 'fashion' ? { cells: cells.size } : {}) };
 }

@@ -23,12 +23,15 @@ export interface Row {
   regret: Spread;
   /** Regret of the best proposed configuration had it trained to the end (pruned ones included). */
   sampledRegret: Spread;
+  /** fashion only: median number of distinct recorded configurations a study's trials were replayed from. */
+  cells?: number;
 }
 
 export interface Run {
   steps: number;
   regret: number;
   sampledRegret: number;
+  cells?: number;
 }
 
 const spread = (xs: number[]): Spread => ({ median: median(xs), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75) });
@@ -42,6 +45,7 @@ export function rowOf(family: Family, pruner: string, side: Row['side'], runs: r
     stepFraction: spread(runs.map((r) => r.steps / (trials * maxSteps))),
     regret: spread(runs.map((r) => Math.max(0, r.regret))),
     sampledRegret: spread(runs.map((r) => Math.max(0, r.sampledRegret))),
+    ...(runs.every((r) => r.cells !== undefined) && runs.length > 0 ? { cells: median(runs.map((r) => r.cells!)) } : {}),
   };
 }
 
@@ -150,6 +154,15 @@ export function fashionLine(rows: readonly Row[]): string {
 
 const correlationText = (c: Record<number, number> | undefined) => Object.entries(c ?? {}).map(([step, r]) => `step ${step} ${r.toFixed(2)}`).join(', ');
 
+/** How many recorded configurations the unpruned studies were replayed from (fashion only). */
+function cellsText(rows: readonly Row[], configs: number, trials: number): string {
+  const ours = findRow(rows, 'fashion', 'none', 'ours')?.cells;
+  const theirs = findRow(rows, 'fashion', 'none', 'optuna')?.cells;
+  if (ours === undefined) return '';
+  return `Unpruned, a study's ${trials} trials were replayed from a median of ${ours} of the ${configs} recorded configurations (ours)${theirs === undefined ? '' : ` and ${theirs} (Optuna's)`}: `
+    + 'once the sampler settles in the cells it likes, a trial reports exactly the values of earlier trials in its cell, which ASHA on both sides ranks as a tie (value ≤ the rung\'s cutoff: promoted), never as worse.';
+}
+
 function fashionIntro(s: SectionInput): string {
   const t = s.fashion;
   if (t === undefined) return '';
@@ -164,7 +177,8 @@ One step is one epoch: ${s.trials} × ${f.maxSteps} epochs per study, ASHA from 
 (rungs ${f.rungs.join(', ')}) and Hyperband from ${f.hyperband.minResource} to ${f.maxSteps} with η = ${f.hyperband.reductionFactor}, on both sides. Regret is against the
 table's best epoch-${f.maxSteps} loss, ${fmt(t.lowerBound)}, which a sampler can reach exactly. Spearman correlation of the loss at ASHA's rungs with the
 final loss over the ${t.configs} recorded configurations: ${correlationText(s.rankCorrelations.fashion)}. The surrogate is piecewise constant (one
-cell per recorded configuration, one seed each), so regrets below the gap between neighbouring cells mean little; see fashion.ts.`;
+cell per recorded configuration, one seed each), so regrets below the gap between neighbouring cells mean little; see fashion.ts.
+${cellsText(s.rows, t.configs, s.trials)}`;
 }
 
 export function renderSection(s: SectionInput): string {

@@ -6,6 +6,7 @@
  *
  *     node --import tsx bench/pruners/record-fashion.ts [--configs 300] [--seed 0] [--fresh]
  *     node --import tsx bench/pruners/record-fashion.ts --check 2     # record 2 configs twice, compare
+ *     node --import tsx bench/pruners/record-fashion.ts --only 0,2,5  # time these configs, write nothing
  *
  * Data: the first 8,000 images of Debian's Fashion-MNIST training file (never the test set),
  * read with the trainer's own IDX loader (trainer/data/source.ts): images 0–5,999 train, images
@@ -39,6 +40,7 @@ import type { Params } from '../../operator/space/types.js';
 import { UnitCube } from '../../operator/space/unit-cube.js';
 import { selectBackend } from '../../trainer/backend/select.js';
 import { resolveParams } from '../../trainer/config/params.js';
+import type { Examples } from '../../trainer/data/examples.js';
 import { loadSource } from '../../trainer/data/source.js';
 import { buildModel, modelInputShape } from '../../trainer/model/build.js';
 import { EarlyStopping } from '../../trainer/train/early-stopping.js';
@@ -57,8 +59,8 @@ const partialPath = join(benchCacheDir, 'fashion-curves.partial.jsonl');
 const round5 = (x: number) => Number(x.toPrecision(5));
 
 interface Data {
-  train: Parameters<typeof train>[0]['train'];
-  validation: Parameters<typeof train>[0]['train'];
+  train: Examples;
+  validation: Examples;
 }
 
 function loadData(): Data {
@@ -69,7 +71,7 @@ function loadData(): Data {
   );
   const range = (from: number, n: number) => Int32Array.from({ length: n }, (_, i) => from + i);
   const trainRows = range(0, TRAIN_ROWS);
-  const [trainSet, validation] = source.build(trainRows, [trainRows, range(TRAIN_ROWS, VALIDATION_ROWS)]).sets as [Data['train'], Data['train']];
+  const [trainSet, validation] = source.build(trainRows, [trainRows, range(TRAIN_ROWS, VALIDATION_ROWS)]).sets as [Examples, Examples];
   return { train: trainSet, validation };
 }
 

@@ -23,10 +23,18 @@ export interface GpOptions {
   readonly maxTrials: number;
   /**
    * Most of those trials used to fit the kernel hyperparameters (the same best-half and
-   * most-recent rule). The fit costs O(n³) per step of its optimiser. Default 40.
+   * most-recent rule). The fit costs O(n³) per step of its optimiser. Default 100: every trial the
+   * GP conditions on. A smaller fit set (40 until 2026-11) is cheaper but, past ~100 trials, fits
+   * the lengthscales to the cluster of good trials alone; at 200 trials that cost 1.3–2× in median
+   * regret on Rosenbrock-4 and Hartmann-6 (strategies benchmark, docs/samplers.md).
    */
   readonly maxFitTrials: number;
-  /** Starting points of the hyperparameter fit (1–3; see `FIT_STARTS` in fit.ts). Default 2. */
+  /**
+   * Starting points of the hyperparameter fit (1–3; see `FIT_STARTS` in fit.ts). Default 1,
+   * Optuna's start: with the whole training set in the fit the data settle the lengthscales. With
+   * two starts (and `maxTrials` 200) seeds 0–9 at 200 trials were no better on Hartmann-6 (6.2e-5
+   * vs 6.0e-5) and worse on Rosenbrock-4 (3.0 vs 1.6), at twice the fit's cost.
+   */
   readonly fitStarts: number;
   /** Most pending trials (the most recent) added to the model as kriging-believer points. Default 64. */
   readonly maxPendingTrials: number;
@@ -45,8 +53,8 @@ export const DEFAULT_GP_OPTIONS: GpOptions = Object.freeze({
   candidates: 2048,
   localSearches: 10,
   maxTrials: 100,
-  maxFitTrials: 40,
-  fitStarts: 2,
+  maxFitTrials: 100,
+  fitStarts: 1,
   maxPendingTrials: 64,
   deterministic: false,
   outputWarp: 'yeo-johnson',

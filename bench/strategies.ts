@@ -52,6 +52,8 @@ interface OptunaOutput {
   checkpoints: number[];
   samplers: Record<string, string>;
   results: Record<string, Record<string, { curves: number[][]; seconds: number }>>;
+  /** Runs read back from the run cache; their time is not in `seconds`. */
+  cachedRuns: number;
 }
 
 interface StrategiesResults {
@@ -217,6 +219,8 @@ function renderSection(
   const m = machineInfo();
   const secs = (r: Record<string, number>) => Object.entries(r).map(([s, t]) => `${s} ${t.toFixed(0)} s`).join(', ');
   const timing = gp.map((t) => `${t.problem}: median ${t.wallMs.median.toFixed(1)} ms wall / ${t.cpuMs.median.toFixed(1)} ms CPU, max ${t.wallMs.max.toFixed(1)} ms wall`).join('; ');
+  const runs = optuna.seeds.length * Object.keys(optuna.samplers).length * Object.keys(optuna.results).length;
+  const cached = optuna.cachedRuns > 0 ? ` — ${optuna.cachedRuns} of Optuna's ${runs} runs were read back from its run cache (made in earlier sittings; their time is not counted)` : '';
   const shrunk = opts.standard ? '' : `\n\n**Reduced run**: ${opts.seeds} seeds × ${opts.trials} trials instead of the standard ${STANDARD_SEEDS} × ${STANDARD_TRIALS} (the shared 2-core machine could not fit the full run in the time available); the medians below are over those seeds only.`;
   return `## Strategies: GP, CMA-ES, evolution and auto against Optuna
 
@@ -241,5 +245,5 @@ ${strategiesTable(rows)}
 ${line}
 
 GP suggestion time at ${TIMING_HISTORY} trials (${TIMING_CALLS} calls after a random-search history; goal < 100 ms): ${timing}.
-Time spent: ours ${secs(oursSeconds)}; Optuna ${secs(optunaSeconds)} (both sides shared the machine's cores).`;
+Time spent: ours ${secs(oursSeconds)}; Optuna ${secs(optunaSeconds)}${cached} (both sides shared the machine's cores).`;
 }

@@ -34,7 +34,7 @@ export const MAX_RECENT_TRIALS = 10;
  * apiserver fill them in; resolve() in validate.ts only reads them back for the types. */
 export const DEFAULTS = {
   valueFrom: 'last',
-  algorithm: 'tpe',
+  algorithm: 'auto',
   seed: 0,
   pruner: 'none',
   maxTrials: 10,
@@ -86,7 +86,7 @@ const objective = obj(
 const algorithm = obj(
   'The search strategy (sampler) that proposes parameters.',
   {
-    name: str('Sampler name: random, grid, tpe, sobol, ...', { maxLength: 32, default: DEFAULTS.algorithm }),
+    name: str('Sampler name: auto (picks gp, cmaes, tpe or grid from the space and the budget), tpe, gp, cmaes, evolution, random, grid, sobol.', { maxLength: 32, default: DEFAULTS.algorithm }),
     seed: int('Seed of every random draw: the same seed gives the same trials.', { minimum: 0, maximum: 4294967295, default: DEFAULTS.seed }),
     settings: freeform('Sampler settings, e.g. startupTrials for tpe or ordered for grid. Checked by the sampler.', 32),
     repeats: int(

@@ -50,7 +50,7 @@ export interface StudyOptions {
   objective: Objective;
   /** The search space: the same list a TuningStudy's `spec.parameters` holds. */
   parameters: unknown;
-  /** Defaults to `{ name: 'tpe', seed: 0 }`. */
+  /** Defaults to `{ name: 'auto', seed: 0 }` (`auto` assumes a budget of 200 trials unless `settings.budget` says otherwise). */
   algorithm?: Algorithm;
 }
 
@@ -98,7 +98,7 @@ export class SearchExhaustedError extends Error {
   }
 }
 
-export const DEFAULT_ALGORITHM = 'tpe';
+export const DEFAULT_ALGORITHM = 'auto';
 
 export class Study {
   readonly objective: Objective;

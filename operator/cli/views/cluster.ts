@@ -3,6 +3,7 @@
  * object in, text out, so the commands stay read → format → write and tests can read the text.
  */
 import { formatDuration } from '../../api/duration.js';
+import { DEFAULTS } from '../../api/schema.js';
 import type { TrialCounts, TuningStudy } from '../../api/types.js';
 import type { ReportTrial } from '../../report/model.js';
 import { formatNumber, formatParams } from '../messages.js';
@@ -63,7 +64,7 @@ export function studyDetail(study: TuningStudy, now: number): string {
     ['study', `${study.metadata.namespace ?? ''}/${study.metadata.name}`],
     ['phase', `${st.phase ?? 'Pending'}${st.reason === undefined ? '' : ` (${st.reason})`}${spec.suspend === true ? ', suspended' : ''}`],
     ['objective', `${spec.objective.goal} ${spec.objective.metric}${spec.objective.targetValue === undefined ? '' : `, target ${spec.objective.targetValue}`}`],
-    ['algorithm', `${spec.algorithm?.name ?? 'tpe'}${spec.algorithm?.seed === undefined ? '' : ` (seed ${spec.algorithm.seed})`}${spec.earlyStopping?.name === undefined || spec.earlyStopping.name === 'none' ? '' : `, early stopping ${spec.earlyStopping.name}`}`],
+    ['algorithm', `${spec.algorithm?.name ?? DEFAULTS.algorithm}${spec.algorithm?.seed === undefined ? '' : ` (seed ${spec.algorithm.seed})`}${spec.earlyStopping?.name === undefined || spec.earlyStopping.name === 'none' ? '' : `, early stopping ${spec.earlyStopping.name}`}`],
     ['trials', c === undefined ? 'none yet'
       : `${c.total} of ${spec.budget?.maxTrials ?? '?'}: ${c.succeeded} succeeded, ${c.failed} failed, ${c.pruned} pruned, ${c.running} running, ${c.pending} pending`],
   ];

@@ -27,7 +27,16 @@ export function fingerprintOf(spec: ResolvedSpec): StudyFingerprint {
     algorithm: sha256(canonical(spec.algorithm)),
     objective: sha256(canonical({ metric: spec.objective.metric, goal: spec.objective.goal, valueFrom: spec.objective.valueFrom })),
   };
-  return { searchHash: sha256(canonical(sections)), sections };
+  return { searchHash: sha256(canonical(sections)), sections, algorithm: spec.algorithm.name };
+}
+
+/**
+ * The sampler change in words when the algorithm's name changed and both names are known
+ * ("run with tpe, now auto"), else undefined.
+ */
+export function algorithmChange(recorded: StudyFingerprint, current: StudyFingerprint): string | undefined {
+  const [was, now] = [recorded.algorithm, current.algorithm];
+  return was !== undefined && now !== undefined && was !== now ? `run with ${was}, now ${now}` : undefined;
 }
 
 /** The sections that differ between a recorded fingerprint and the current one (empty: same study). */

@@ -55,6 +55,12 @@ export interface StudyFingerprint {
   searchHash: string;
   /** The hashed sections themselves, so a refusal can say which one changed. */
   sections: Record<string, string>;
+  /**
+   * The resolved sampler name, readable (not hashed: `sections.algorithm` covers it), so a refusal
+   * can say "run with tpe, now auto" — e.g. a study that left `algorithm.name` out and met a new
+   * default. Absent in results written before 2026-11.
+   */
+  algorithm?: string;
 }
 
 /** A run of `kubetune run` began (the first one starts the study; later ones resume it). */

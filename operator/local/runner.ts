@@ -25,7 +25,7 @@ import type { CompiledStudy } from '../engine/compile.js';
 import { decide } from '../engine/decide.js';
 import { judgeOutcome } from '../engine/outcome.js';
 import type { Finish, StopOrder } from '../engine/types.js';
-import { changedSections, fingerprintOf } from './fingerprint.js';
+import { algorithmChange, changedSections, fingerprintOf } from './fingerprint.js';
 import { type GpuPool, planGpus } from './gpus.js';
 import { killLeftoverAttempt } from './orphans.js';
 import { activeTimeMs, foldEvents, type LocalTrial, readEvents, ResultsFold, type StudyRecord } from './results-reader.js';
@@ -36,8 +36,9 @@ import { DEFAULT_GRACE_MS, type ProcessEnd, TrialProcess } from './trial-process
 import { checkRunnableLocally, renderLocalCommand } from './workload.js';
 
 export class StudyChangedError extends Error {
-  constructor(readonly dir: string, readonly sections: readonly string[]) {
-    super(`the study's ${sections.join(', ')} changed since the trials in ${dir} were run`);
+  /** `algorithm` says which sampler the recorded trials came from, when the name changed. */
+  constructor(readonly dir: string, readonly sections: readonly string[], readonly algorithm?: string) {
+    super(`the study's ${sections.join(', ')} changed since the trials in ${dir} were run${algorithm === undefined ? '' : ` (${algorithm})`}`);
     this.name = 'StudyChangedError';
   }
 }
@@ -124,7 +125,7 @@ export class LocalRunner {
       if (previous.fingerprint !== undefined) {
         const changed = changedSections(previous.fingerprint, fingerprint);
         if (previous.study !== undefined && previous.study !== this.study.spec.name) changed.unshift('name');
-        if (changed.length > 0) throw new StudyChangedError(this.options.resultsDir, changed);
+        if (changed.length > 0) throw new StudyChangedError(this.options.resultsDir, changed, algorithmChange(previous.fingerprint, fingerprint));
       }
       this.writer.saveStudyFile(this.options.studyFileText);
       for (const e of events) this.fold.apply(e); // replay, without writing again

@@ -97,7 +97,8 @@ export default async function run(args: string[], options: Record<string, unknow
     result = await runner.run();
   } catch (err) {
     if (err instanceof StudyChangedError) {
-      throw new ExitError(err.message, 1, `run with --fresh to start over (the old results are moved aside), or choose another --results-dir`);
+      const pin = err.algorithm === undefined ? '' : '; to go on with the recorded trials, name their algorithm in the study (algorithm.name)';
+      throw new ExitError(err.message, 1, `run with --fresh to start over (the old results are moved aside), or choose another --results-dir${pin}`);
     }
     if (err instanceof ResultsDirBusyError) throw new ExitError(err.message, 1, 'wait for it to finish, or stop it first');
     throw err;

@@ -103,6 +103,20 @@ describe('kubetune run', { timeout: 120_000 }, () => {
     assert.ok(readdirSync(dir).some((name) => name.startsWith('results.replaced-')), 'the old results were moved aside');
   });
 
+  it('names the recorded sampler when a resumed study now resolves to another one (a new default)', async (t) => {
+    const dir = tempDir(t);
+    const results = join(dir, 'results');
+    const file = writeStudy(dir, 'pinned', { algorithm: { name: 'tpe', seed: 3 }, budget: { maxTrials: 1, parallelism: 1 } });
+    assert.equal((await runCli(['run', file, '--results-dir', results], { BEHAVE_STEP_MS: '1' })).code, 0);
+
+    writeStudy(dir, 'pinned', { algorithm: { seed: 3 }, budget: { maxTrials: 2, parallelism: 1 } });
+    const refused = await runCli(['run', file, '--results-dir', results]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /algorithm changed since the trials in .* were run \(run with tpe, now auto\)/);
+    assert.match(refused.stderr, /name their algorithm in the study/);
+    assert.equal(readResults(results).trials.length, 1, 'the recorded trial is kept');
+  });
+
   it('extends a finished study when --max-trials is raised, keeping the trials it has', async (t) => {
     const dir = tempDir(t);
     const results = join(dir, 'results');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { attemptPaths } from '../../../operator/local/results-format.js';
 import { renderTrialEnv } from '../../../operator/local/trial-env.js';
-import { changedSections, fingerprintOf } from '../../../operator/local/fingerprint.js';
+import { algorithmChange, changedSections, fingerprintOf } from '../../../operator/local/fingerprint.js';
 import { resolveStudy } from '../../../operator/api/validate.js';
 
 describe('renderTrialEnv', () => {
@@ -46,5 +46,17 @@ describe('study fingerprint', () => {
     assert.deepEqual(changedSections(base, fingerprintOf(resolveStudy(doc({ parameters: [{ max: 2, min: 0, type: 'float', name: 'x' }] })))), ['parameters']);
     assert.deepEqual(changedSections(base, fingerprintOf(resolveStudy(doc({ algorithm: { name: 'random', seed: 1 } })))), ['algorithm']);
     assert.deepEqual(changedSections(base, fingerprintOf(resolveStudy(doc({ parameters: [{ type: 'float', name: 'x', max: 1, min: 0 }] })))), [], 'key order does not matter');
+  });
+
+  it('says which sampler the recorded trials came from when the name changed, e.g. to a new default', () => {
+    const random = fingerprintOf(resolveStudy(doc({})));
+    const { algorithm: _, ...specWithoutAlgorithm } = doc({}).spec;
+    const byDefault = fingerprintOf(resolveStudy({ ...doc({}), spec: specWithoutAlgorithm }));
+    assert.equal(byDefault.algorithm, 'auto');
+    assert.deepEqual(changedSections(random, byDefault), ['algorithm']);
+    assert.equal(algorithmChange(random, byDefault), 'run with random, now auto');
+    assert.equal(algorithmChange(random, fingerprintOf(resolveStudy(doc({ algorithm: { name: 'random', seed: 1 } })))), undefined, 'same sampler, other seed');
+    const { algorithm: __, ...older } = random; // results written before the name was recorded
+    assert.equal(algorithmChange(older, byDefault), undefined);
   });
 });

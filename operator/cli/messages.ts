@@ -10,6 +10,7 @@ import type { LocalTrial } from '../local/results-reader.js';
 import type { RunResult } from '../local/runner.js';
 import { bestTrial } from '../engine/objective.js';
 import { countTrials } from '../engine/summary.js';
+import { describeAlgorithm } from '../engine/compile.js';
 
 /** A path as short as it can be said from the current directory. */
 function relativeOrAbsolute(path: string): string {
@@ -32,7 +33,7 @@ export function formatParams(params: Params): string {
 export function validMessage(file: string, spec: ResolvedSpec): string {
   const b = spec.budget;
   return `${file}: valid — study "${spec.name}": ${spec.parameters.length} parameter${spec.parameters.length === 1 ? '' : 's'}, ` +
-    `${spec.algorithm.name} (seed ${spec.algorithm.seed}), ${spec.objective.goal} ${spec.objective.metric}, ` +
+    `${describeAlgorithm(spec)}, seed ${spec.algorithm.seed}, ${spec.objective.goal} ${spec.objective.metric}, ` +
     `${b.maxTrials} trials, ${b.parallelism} at a time, ${spec.workload.kind === 'trainer' ? 'built-in trainer' : 'command template'}`;
 }
 
@@ -40,7 +41,7 @@ export function startMessage(spec: ResolvedSpec, resultsDir: string, resumedTria
   const what = finishedBefore !== undefined
     ? `study "${spec.name}" had finished (${finishedBefore}) with ${resumedTrials} trials; continuing only if the budget allows more (--max-trials)`
     : resumedTrials > 0 ? `resuming study "${spec.name}" (${resumedTrials} trials recorded)` : `running study "${spec.name}"`;
-  return `${what}: ${spec.budget.maxTrials} trials, ${spec.budget.parallelism} at a time, ${spec.algorithm.name} — results in ${resultsDir}`;
+  return `${what}: ${spec.budget.maxTrials} trials, ${spec.budget.parallelism} at a time, ${describeAlgorithm(spec)} — results in ${resultsDir}`;
 }
 
 export function interruptedMessage(indices: readonly number[]): string {

@@ -5,6 +5,7 @@
  */
 import type { ResolvedSpec } from '../api/types.js';
 import type { Pruner } from '../pruners/types.js';
+import { chooseSampler, parseAutoOptions } from '../samplers/auto.js';
 import { createSampler } from '../samplers/registry.js';
 import type { Sampler } from '../samplers/types.js';
 import { SearchSpace } from '../space/space.js';
@@ -58,4 +59,16 @@ export function samplerSettings(spec: ResolvedSpec): Record<string, unknown> {
   if (name !== 'auto' || settings.budget !== undefined) return settings;
   // With repeats, the sampler proposes one configuration per `repeats` trials.
   return { ...settings, budget: Math.ceil(spec.budget.maxTrials / (spec.algorithm.repeats ?? 1)) };
+}
+
+/**
+ * The algorithm in words for people: its name, and for `auto` the sampler it runs on this study
+ * and why (`auto → gp (3 unconditional parameters and a budget of 20 trials)`), since that choice
+ * is made from the space and the budget, not written anywhere.
+ */
+export function describeAlgorithm(spec: ResolvedSpec): string {
+  const { name } = spec.algorithm;
+  if (name !== 'auto') return name;
+  const choice = chooseSampler(SearchSpace.parse(spec.parameters, '/spec/parameters'), parseAutoOptions(samplerSettings(spec)));
+  return `auto → ${choice.name} (${choice.why})`;
 }

@@ -96,6 +96,17 @@ describe('kubetune CLI', () => {
     assert.match(r.stdout, /examples\/quadratic.yaml: valid — study "quadratic": 3 parameters/);
   });
 
+  it('validate: says which sampler the default algorithm, auto, picks for the study and why', (t) => {
+    const file = join(tempDir(t), 'default.yaml');
+    const text = readFileSync('examples/quadratic.yaml', 'utf8').replace(/\n  algorithm:\n    name: tpe\n    seed: 42\n/, '\n');
+    assert.doesNotMatch(text, /algorithm:/, 'the example still names its algorithm where this test expects it');
+    writeFileSync(file, text);
+    const r = kubetune(['validate', file]);
+    assert.equal(r.code, 0, r.stderr);
+    // x, y and shape (a categorical): 3 unconditional parameters, the example's budget of 20 trials.
+    assert.match(r.stdout, /valid — study "quadratic": 3 parameters, auto → gp \(3 unconditional parameters and a budget of 20 trials\), seed 0,/);
+  });
+
   it('validate: names the field of every bad study, with its line and a hint, and exits 1', (t) => {
     const dir = tempDir(t);
     const files = Object.entries(BAD).map(([name, bad]) => {

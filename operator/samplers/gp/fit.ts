@@ -208,10 +208,11 @@ export function fitKernelParams(x: Float64Array, y: Float64Array, n: number, d: 
   // Optuna's start always runs; the other starts are ranked by their initial loss (one evaluation
   // each) and the most promising `starts - 1` of them run too.
   const scratch = new Float64Array(d + 2);
-  const others = FIT_STARTS.slice(1)
+  const wanted = Math.max(1, Math.min(FIT_STARTS.length, options.starts ?? 2));
+  // Ranking costs one O(n³) evaluation per start: skip it when only Optuna's start runs.
+  const others = wanted === 1 ? [] : FIT_STARTS.slice(1)
     .map((start) => ({ theta: thetaOf(start), loss: objective.evaluate(thetaOf(start), scratch) }))
     .sort((a, b) => a.loss - b.loss);
-  const wanted = Math.max(1, Math.min(FIT_STARTS.length, options.starts ?? 2));
   const starts = [thetaOf(FIT_STARTS[0] as (typeof FIT_STARTS)[number]), ...others.slice(0, wanted - 1).map((o) => o.theta)];
   let best: { theta: Float64Array; value: number } | undefined;
   for (const theta0 of starts) {

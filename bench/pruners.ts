@@ -4,8 +4,8 @@
  * the same formulas in curves.py): `crossing` (a fast, worse configuration leads early) and
  * `ranked` (early ranks predict final ones up to noise), 100 steps each; and `fashion`, real
  * Fashion-MNIST learning curves of our trainer recorded once into bench/pruners/fashion-curves.json
- * (bench/pruners/record-fashion.ts) and replayed by nearest recorded configuration
- * (bench/pruners/fashion.ts, fashion.py), 27 epochs — 200 trials per study, seeds 0–19, TPE on
+ * (bench/pruners/record-fashion.ts) and replayed as the inverse-distance-weighted mean of the 4
+ * nearest recorded curves (bench/pruners/fashion.ts, fashion.py), 27 epochs — 200 trials per study, seeds 0–19, TPE on
  * both sides: our `none`, `median`, `asha` and `hyperband` (bench/pruners/ours.ts, the engine's
  * pruner call per report) against Optuna 5.0's `NopPruner`, `MedianPruner`,
  * `SuccessiveHalvingPruner` and `HyperbandPruner` (bench/pruners/optuna_runner.py), one child
@@ -18,7 +18,7 @@
  * pruned trial's final loss, and ASHA with its first rung moved (bench/pruners/ours.ts).
  *
  * `--reuse-optuna` takes Optuna's side from the previous run's files under bench/.cache/ when they
- * hold the same seeds, trials and family (and, for fashion, the same table): Optuna's numbers do
+ * hold the same seeds, trials and family (and, for fashion, the same table and replay): Optuna's numbers do
  * not depend on our code, so a change on our side can be measured again without the slow half;
  * the report says which families it did that for. `--no-write` prints the results and writes nothing.
  *
@@ -42,7 +42,7 @@ import { Rng } from '../operator/samplers/rng.js';
 import { SearchSpace } from '../operator/space/space.js';
 import { CURVE_PARAMETERS } from './pruners/curves.js';
 import { FAMILIES, FAMILY_NAMES, type Family, familyRankCorrelation, isFamily } from './pruners/families.js';
-import { fashionCurves, readFashionTable } from './pruners/fashion.js';
+import { FASHION_REPLAY, fashionCurves, readFashionTable } from './pruners/fashion.js';
 import { diagnosticsFor, oursFor, type PrunedRun, rowNamesFor, runPruned } from './pruners/ours.js';
 import { ashaVerdict, fashionLine, renderSection, type Row, rowOf, type Run } from './pruners/report.js';
 import { fmt } from './samplers/summary.js';
@@ -62,6 +62,8 @@ interface OptunaOutput {
   results: Record<string, { runs: Run[]; seconds: number }>;
   /** fashion only: the date of the table it replayed. */
   table?: string;
+  /** fashion only: the replay it used (fashion.py's FASHION_REPLAY); absent before the weighted mean replaced the nearest curve. */
+  replay?: string;
 }
 
 function startOptuna(python: string, family: Family, seeds: number, trials: number, out: string): Promise<OptunaOutput> {
@@ -108,8 +110,8 @@ export async function run(args: string[]): Promise<void> {
   const optunaPromises = families.map((f) => {
     const out = join(benchCacheDir, `pruners-optuna-${f}.json`);
     const cached = reuse && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as OptunaOutput) : undefined;
-    // A fashion run is only reused when it replayed the same table.
-    const sameTable = f !== 'fashion' || cached?.table === fashionTable?.date;
+    // A fashion run is only reused when it replayed the same table the same way.
+    const sameTable = f !== 'fashion' || (cached?.table === fashionTable?.date && cached?.replay === FASHION_REPLAY);
     if (cached !== undefined && cached.family === f && cached.trials === trials && cached.seeds.length === seeds && cached.seeds.every((x, i) => x === i) && sameTable) {
       console.error(`bench: Optuna's ${f} results reused from ${out}`);
       reusedOptuna.push(f);
@@ -151,7 +153,7 @@ export async function run(args: string[]): Promise<void> {
   const fashion = fashionTable === undefined ? undefined : {
     configs: fashionTable.configs, epochs: fashionTable.epochs, command: fashionTable.command, date: fashionTable.date, data: fashionTable.data,
     totalCpuSeconds: fashionTable.totalCpuSeconds, diverged: fashionTable.curves.filter((c) => c.divergedAt !== null).length,
-    divergedLoss: fashionCurves().divergedLoss, lowerBound: fashionCurves().lowerBound,
+    divergedLoss: fashionCurves().divergedLoss, lowerBound: fashionCurves().lowerBound, replay: FASHION_REPLAY,
   };
   if (!write) {
     console.error('bench: --no-write: bench/results/pruners.json and docs/benchmarks.md left as they were');

@@ -3,33 +3,55 @@
  * trainer was run once per configuration of a fixed set on Fashion-MNIST (an MLP with one hidden
  * layer, 27 epochs, validation cross-entropy after every epoch; bench/pruners/record-fashion.ts
  * says exactly how) and the curves are stored in bench/pruners/fashion-curves.json. A benchmark
- * trial's curve is the recorded curve of the nearest recorded configuration — a tabular
- * surrogate benchmark, as HPOBench and LCBench do — so both sides (this file and its twin
- * fashion.py; test/unit/bench/pruner-curves.test.ts checks they agree) replay the same numbers
- * without training anything.
+ * trial's curve is a smooth surrogate built from the recorded ones — a surrogate benchmark, as
+ * HPOBench and LCBench do — so both sides (this file and its twin fashion.py;
+ * test/unit/bench/pruner-curves.test.ts checks they agree) replay the same numbers without
+ * training anything.
  *
- * Nearest: among the recorded configurations with the same optimizer, the smallest Euclidean
- * distance in the unit-cube encoding of the other three parameters —
+ * The replay (`FASHION_REPLAY`, "idw-k4"): among the recorded configurations with the same
+ * optimizer, the k = 4 nearest by Euclidean distance in the unit-cube encoding of the other three
+ * parameters —
  *
  *     x = (log10 lr + 4) / 4,   w = (log2 width - 4) / 6,   d = dropout / 0.6
  *
- * (the search space's own scales: log for lr and width, linear for dropout). Ties go to the
- * configuration recorded first (lowest index). One epoch is one step; the family's maximum
- * resource is 27 epochs. An epoch at or after which a run diverged (loss NaN or infinite,
- * recorded as null) is replayed as `divergedLoss`: the largest finite validation loss in the
- * table, and at least ln 10 = 2.303 (a uniform guess over the 10 classes), so a diverged run is
- * never better than any run that did not diverge. Regret is measured against the table's smallest
- * epoch-27 loss (`lowerBound`), which the best recorded configuration reaches exactly.
+ * (the search space's own scales: log for lr and width, linear for dropout), ties in distance to
+ * the configuration recorded first (lowest index); the trial's loss at each epoch is the
+ * inverse-distance-weighted mean of those k configurations' losses at that epoch, weights
+ * 1 / (dist² + 1e-12), summed in the order of the neighbours (nearest first), each epoch on its
+ * own. At a recorded point its own weight is 1e12 against at most ~1e4 for the others, so it gets
+ * its own curve (to ~1e-8 relative). Rounding is absorbed by clamping each epoch to the range of
+ * the neighbours' losses there, so the mean never leaves it.
  *
- * Limits of the surrogate, to keep in mind when reading its numbers: the loss is piecewise
- * constant in the parameters (a few hundred cells, one per recorded configuration), so a sampler
- * that proposes two configurations in the same cell gets the same curve twice and fine
- * exploitation near the optimum earns nothing below the cell's value; every cell holds one run
- * with one seed, so seed noise is frozen into the table rather than resampled per trial; and the
- * task is small (6,000 training images, 27 epochs) so that the table could be recorded in well
- * under an hour on one core. What it keeps that the synthetic families cannot is the shape of
- * real curves — plateaus, overfitting (validation loss rising late), divergence, noise between
- * epochs — and how early ranks relate to final ones on a real problem.
+ * Why not the nearest recorded curve (the replay until 2026-11-25): it is piecewise constant, and
+ * TPE's 200 proposals settled in ~40 of the 256 cells, so many trials of a study replayed
+ * *identical* curves; identical values tie at ASHA's rungs and a tie is promoted (value ≤ the
+ * rung's cutoff) on both sides, which inflated every pruner's step fraction and made the family
+ * measure the replay more than pruning. Under the weighted mean two proposals share a curve only
+ * if they are the same point.
+ *
+ * Divergence: an epoch at or after which a recorded run diverged (loss NaN or infinite, recorded
+ * as null) enters the mean as `divergedLoss`: the largest finite validation loss in the table, and
+ * at least ln 10 = 2.303 (a uniform guess over the 10 classes). A recorded diverged point replays
+ * exactly that, never better than any run that did not diverge; near it the surrogate rises
+ * towards it by its weight (a blend, not a cliff), and no replayed loss exceeds `divergedLoss`.
+ * One epoch is one step; the family's maximum resource is 27 epochs.
+ *
+ * Regret is measured against the table's smallest epoch-27 loss (`lowerBound`). It stays a true
+ * lower bound of the surrogate: a weighted mean (clamped as above) never goes below the smallest
+ * of its neighbours' losses, and `divergedLoss` is at least every finite loss, so no replayed
+ * epoch-27 loss is below it; only the best recorded configuration's own point reaches it (to
+ * ~1e-8), which a continuous sampler practically never proposes, so the unpruned regret is rarely 0.
+ *
+ * Limits of the surrogate, to keep in mind when reading its numbers: it smooths — between
+ * recorded points the loss is a blend of four real curves, not a curve any run produced, so the
+ * noise between epochs and between seeds is averaged down, early ranks are a little more
+ * predictive and late overfitting a little milder than in any one run; every recorded point holds
+ * one run with one seed, so seed noise is frozen into the table rather than resampled per trial;
+ * fine exploitation near the optimum earns only what the blend allows (the best value is at a
+ * recorded point); and the task is small (6,000 training images, 27 epochs) so that the table
+ * could be recorded in well under an hour on one core. What it keeps that the synthetic families
+ * cannot is the shape of real curves — plateaus, overfitting (validation loss rising late),
+ * divergence — and how early ranks relate to final ones on a real problem.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -73,9 +95,22 @@ export interface FashionTable {
   curves: FashionConfig[];
 }
 
-/** The unit-cube coordinates the nearest-neighbour lookup measures distance in. */
+/** Recorded configurations averaged per proposal. */
+export const FASHION_NEIGHBOURS = 4;
+/** Added to every squared distance: keeps an exact recorded point finite and dominant. */
+export const FASHION_EPSILON = 1e-12;
+/** The replay's name, stored with Optuna's cached fashion results (a cache of another replay is not reused). */
+export const FASHION_REPLAY = `idw-k${FASHION_NEIGHBOURS}`;
+
+/** The unit-cube coordinates the neighbour lookup measures distance in. */
 export function encode(p: Params): [number, number, number] {
   return [(Math.log10(p.lr as number) + 4) / 4, (Math.log2(p.width as number) - 4) / 6, (p.dropout as number) / 0.6];
+}
+
+/** One neighbour of a proposal: its index in the table and its squared unit-cube distance. */
+export interface Neighbour {
+  index: number;
+  distance2: number;
 }
 
 /** A table ready for replay: the lookup, the losses with divergence filled in, the bound. */
@@ -86,6 +121,10 @@ export class FashionCurves {
   /** The smallest epoch-27 validation loss in the table. */
   readonly lowerBound: number;
   private readonly points: ReadonlyArray<readonly [number, number, number]>;
+  /** Each configuration's losses, diverged epochs as `divergedLoss`. */
+  private readonly filled: ReadonlyArray<readonly number[]>;
+  /** The last curve computed (a trial asks for its epochs one by one). */
+  private last: { key: string; curve: number[] } | undefined;
 
   constructor(configs: readonly FashionConfig[]) {
     this.configs = configs;
@@ -99,34 +138,63 @@ export class FashionCurves {
     }
     this.divergedLoss = worst;
     this.lowerBound = bound;
+    this.filled = configs.map((c) => c.valLoss.map((v) => (v === null ? worst : v)));
   }
 
-  /** Index (in the table) of the nearest recorded configuration with the same optimizer; ties: the lowest index. */
-  nearest(p: Params): number {
+  /**
+   * The `k` recorded configurations with the same optimizer nearest to `p`, nearest first; equal
+   * distances in the order recorded (lowest index first).
+   */
+  neighbours(p: Params, k = FASHION_NEIGHBOURS): Neighbour[] {
     const [x, w, d] = encode(p);
-    let best = -1;
-    let bestDistance = Infinity;
+    const found: Neighbour[] = [];
     for (let i = 0; i < this.configs.length; i++) {
       if (this.configs[i]!.params.optimizer !== p.optimizer) continue;
       const q = this.points[i]!;
       const dx = x - q[0];
       const dw = w - q[1];
       const dd = d - q[2];
-      const distance = dx * dx + dw * dw + dd * dd;
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = i;
-      }
+      found.push({ index: i, distance2: dx * dx + dw * dw + dd * dd });
     }
-    if (best < 0) throw new Error(`the fashion table has no configuration with optimizer ${JSON.stringify(p.optimizer)}`);
-    return best;
+    if (found.length === 0) throw new Error(`the fashion table has no configuration with optimizer ${JSON.stringify(p.optimizer)}`);
+    found.sort((a, b) => a.distance2 - b.distance2 || a.index - b.index);
+    return found.slice(0, k);
   }
 
-  /** Replayed validation loss after `step` epochs (1..27) of the configuration nearest to `p`. */
+  /** Index (in the table) of the nearest recorded configuration with the same optimizer; ties: the lowest index. */
+  nearest(p: Params): number {
+    return this.neighbours(p, 1)[0]!.index;
+  }
+
+  /** The replayed curve of `p`: epochs 1..27, each the clamped inverse-distance-weighted mean of its neighbours' losses. */
+  curve(p: Params): readonly number[] {
+    const key = `${p.optimizer}|${p.lr}|${p.width}|${p.dropout}`;
+    if (this.last?.key === key) return this.last.curve;
+    const near = this.neighbours(p);
+    const weights = near.map((n) => 1 / (n.distance2 + FASHION_EPSILON));
+    const curve: number[] = [];
+    for (let e = 0; e < FASHION_EPOCHS; e++) {
+      let num = 0;
+      let den = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      near.forEach((n, j) => {
+        const v = this.filled[n.index]![e]!;
+        num += weights[j]! * v;
+        den += weights[j]!;
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      });
+      curve.push(Math.min(hi, Math.max(lo, num / den)));
+    }
+    this.last = { key, curve };
+    return curve;
+  }
+
+  /** Replayed validation loss of `p` after `step` epochs (1..27). */
   lossAt(p: Params, step: number): number {
     if (!Number.isInteger(step) || step < 1 || step > FASHION_EPOCHS) throw new RangeError(`fashion curves have epochs 1..${FASHION_EPOCHS}, asked for ${step}`);
-    const v = this.configs[this.nearest(p)]!.valLoss[step - 1];
-    return v === null || v === undefined ? this.divergedLoss : v;
+    return this.curve(p)[step - 1]!;
   }
 }
 

@@ -9,7 +9,9 @@ loss at every step 1..max and stops when `trial.should_prune()` says so, as a tr
 
 Writes, per pruner and seed, the steps trained, the final regret (best completed trial's loss at
 the last step minus the family's lower bound) and the sampled regret (the same for the best proposed
-configuration, pruned ones included, had it trained to the end).
+configuration, pruned ones included, had it trained to the end); on fashion also how many distinct
+curves the study's trials replayed (`curves`) and how many distinct recorded configurations were
+nearest to them (`cells`: what the nearest-cell replay before 2026-11-25 would have replayed them from).
 """
 import argparse
 import json
@@ -23,7 +25,7 @@ import optuna
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent.parent / "samplers"))
 from curves import CURVE_FAMILIES, CURVE_PARAMETERS, LOWER_BOUND, MAX_STEPS  # noqa: E402
-from fashion import FASHION_EPOCHS, fashion_curves, read_table  # noqa: E402
+from fashion import FASHION_EPOCHS, FASHION_REPLAY, fashion_curves, read_table  # noqa: E402
 from optuna_runner import parse_seeds, suggest  # noqa: E402
 
 optuna.logging.set_verbosity(optuna.logging.ERROR)
@@ -70,11 +72,13 @@ def run_one(pruner, seed, trials, family):
     best = float("inf")
     best_sampled = float("inf")
     cells = set()
+    curves = set()
     for _ in range(trials):
         trial = study.ask()
         params = suggest(trial, CURVE_PARAMETERS)
         if family == "fashion":
             cells.add(fashion_curves().nearest(params))
+            curves.add(tuple(fashion_curves().curve(params)))
         pruned = False
         for step in range(1, max_steps + 1):
             value = loss_at(params, step)
@@ -92,6 +96,7 @@ def run_one(pruner, seed, trials, family):
     out = {"steps": steps, "regret": best - lower_bound, "sampledRegret": best_sampled - lower_bound}
     if family == "fashion":
         out["cells"] = len(cells)
+        out["curves"] = len(curves)
     return out
 
 
@@ -122,6 +127,7 @@ def main():
     }
     if args.family == "fashion":
         out["table"] = read_table()["date"]
+        out["replay"] = FASHION_REPLAY
     Path(args.out).write_text(json.dumps(out) + "\n")
 
 

@@ -70,8 +70,13 @@ export interface PrunedRun {
   /** Best final loss of every proposed configuration, pruned ones included, minus the lower bound. */
   sampledRegret: number;
   pruned: number;
-  /** fashion only: how many distinct recorded configurations the study's trials were replayed from. */
+  /**
+   * fashion only: how many distinct recorded configurations were nearest to the study's trials
+   * (what the nearest-cell replay before 2026-11-25 would have replayed them from).
+   */
   cells?: number;
+  /** fashion only: how many distinct curves the study's trials replayed. */
+  curves?: number;
 }
 
 export function runPruned(pruner: string, seed: number, trials: number, family: Family = 'crossing'): PrunedRun {
@@ -86,9 +91,13 @@ export function runPruned(pruner: string, seed: number, trials: number, family: 
   let bestSampled = Infinity;
   let pruned = 0;
   const cells = new Set<number>();
+  const curves = new Set<string>();
   for (let t = 0; t < trials; t++) {
     const { index, params } = study.ask();
-    if (family === 'fashion') cells.add(fashionCurves().nearest(params));
+    if (family === 'fashion') {
+      cells.add(fashionCurves().nearest(params));
+      curves.add(fashionCurves().curve(params).join(','));
+    }
     let stopped = false;
     for (let step = 1; step <= maxSteps; step++) {
       const value = lossAt(params, step);
@@ -112,5 +121,5 @@ export function runPruned(pruner: string, seed: number, trials: number, family: 
       best = Math.min(best, final);
     }
   }
-  return { steps, regret: best - lowerBound, sampledRegret: bestSampled - lowerBound, pruned, ...(family === 'fashion' ? { cells: cells.size } : {}) };
+  return { steps, regret: best - lowerBound, sampledRegret: bestSampled - lowerBound, pruned, ...(family === 'fashion' ? { cells: cells.size, curves: curves.size } : {}) };
 }

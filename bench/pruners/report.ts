@@ -7,6 +7,7 @@ import { benchCommand, machineInfo, median, quantile } from '../lib/results.js';
 import { fmt } from '../samplers/summary.js';
 import { MAX_STEPS as MAX_SYNTHETIC } from './curves.js';
 import { FAMILIES, type Family } from './families.js';
+import { FASHION_NEIGHBOURS } from './fashion.js';
 import { diagnosticsFor, oursFor, rowNamesFor } from './ours.js';
 
 export interface Spread {
@@ -23,8 +24,10 @@ export interface Row {
   regret: Spread;
   /** Regret of the best proposed configuration had it trained to the end (pruned ones included). */
   sampledRegret: Spread;
-  /** fashion only: median number of distinct recorded configurations a study's trials were replayed from. */
+  /** fashion only: median number of distinct recorded configurations nearest to a study's trials. */
   cells?: number;
+  /** fashion only: median number of distinct curves a study's trials replayed. */
+  curves?: number;
 }
 
 export interface Run {
@@ -32,6 +35,7 @@ export interface Run {
   regret: number;
   sampledRegret: number;
   cells?: number;
+  curves?: number;
 }
 
 const spread = (xs: number[]): Spread => ({ median: median(xs), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75) });
@@ -46,6 +50,7 @@ export function rowOf(family: Family, pruner: string, side: Row['side'], runs: r
     regret: spread(runs.map((r) => Math.max(0, r.regret))),
     sampledRegret: spread(runs.map((r) => Math.max(0, r.sampledRegret))),
     ...(runs.every((r) => r.cells !== undefined) && runs.length > 0 ? { cells: median(runs.map((r) => r.cells!)) } : {}),
+    ...(runs.every((r) => r.curves !== undefined) && runs.length > 0 ? { curves: median(runs.map((r) => r.curves!)) } : {}),
   };
 }
 
@@ -79,7 +84,7 @@ export interface SectionInput {
   /** The families whose Optuna side came from the cache of an earlier run (`--reuse-optuna`). */
   reusedOptuna: readonly Family[];
   /** The fashion table's provenance, when the fashion family ran. */
-  fashion?: { configs: number; epochs: number; command: string; date: string; data: string; totalCpuSeconds: number; diverged: number; divergedLoss: number; lowerBound: number };
+  fashion?: { configs: number; epochs: number; command: string; date: string; data: string; totalCpuSeconds: number; diverged: number; divergedLoss: number; lowerBound: number; replay: string };
 }
 
 const cell = (s: Spread) => `${fmt(s.median)} <sub>[${fmt(s.q1)}, ${fmt(s.q3)}]</sub>`;
@@ -154,13 +159,20 @@ export function fashionLine(rows: readonly Row[]): string {
 
 const correlationText = (c: Record<number, number> | undefined) => Object.entries(c ?? {}).map(([step, r]) => `step ${step} ${r.toFixed(2)}`).join(', ');
 
-/** How many recorded configurations the unpruned studies were replayed from (fashion only). */
-function cellsText(rows: readonly Row[], configs: number, trials: number): string {
-  const ours = findRow(rows, 'fashion', 'none', 'ours')?.cells;
-  const theirs = findRow(rows, 'fashion', 'none', 'optuna')?.cells;
-  if (ours === undefined) return '';
-  return `Unpruned, a study's ${trials} trials were replayed from a median of ${ours} of the ${configs} recorded configurations (ours)${theirs === undefined ? '' : ` and ${theirs} (Optuna's)`}: `
-    + 'once the sampler settles in the cells it likes, a trial reports exactly the values of earlier trials in its cell, which ASHA on both sides ranks as a tie (value ≤ the rung\'s cutoff: promoted), never as worse.';
+/**
+ * Fashion only: how many distinct curves the unpruned studies replayed, and how many distinct
+ * recorded configurations were nearest to their trials (what the nearest-cell replay would have
+ * replayed them from, and why it was replaced).
+ */
+function curvesText(rows: readonly Row[], configs: number, trials: number): string {
+  const ours = findRow(rows, 'fashion', 'none', 'ours');
+  const theirs = findRow(rows, 'fashion', 'none', 'optuna');
+  if (ours?.curves === undefined || ours.cells === undefined) return '';
+  const both = (get: (r: Row) => number | undefined) => `${get(ours)} (ours)${theirs === undefined || get(theirs) === undefined ? '' : ` and ${get(theirs)} (Optuna's)`}`;
+  return `Unpruned, a study's ${trials} trials replayed a median of ${both((r) => r.curves)} distinct curves. `
+    + `Their nearest recorded configurations were a median of ${both((r) => r.cells)} of the ${configs}: `
+    + 'under the nearest-curve replay this family used before 2026-11-25, that many curves were all a study saw, a trial in the cell of an earlier one reported exactly its values, '
+    + 'and ASHA on both sides ranks such a tie as promoted (value ≤ the rung\'s cutoff), never as worse, which inflated every pruner\'s step fraction. The weighted mean removes those ties.';
 }
 
 function fashionIntro(s: SectionInput): string {
@@ -171,14 +183,17 @@ function fashionIntro(s: SectionInput): string {
 (wasm backend, one thread) trained ${t.configs} configurations of the same search space, Owen-scrambled Sobol points, for ${t.epochs} epochs each
 as an MLP with one hidden ReLU layer of \`width\` units, batch 128, on ${t.data}, and recorded the validation cross-entropy after every epoch
 (\`${t.command}\`, ${t.date.slice(0, 10)}, ${(t.totalCpuSeconds / 60).toFixed(0)} CPU-minutes; the table is \`bench/pruners/fashion-curves.json\`).
-A trial gets the curve of the nearest recorded configuration with the same optimizer (unit-cube distance, log-scaled lr and width);
-${t.diverged} of the ${t.configs} runs diverged (loss NaN or infinite); a diverged epoch is replayed as ${fmt(t.divergedLoss)}, the table's worst finite loss (at least ln 10).
+A trial's curve is a surrogate (\`${t.replay}\`): at each epoch, the inverse-distance-weighted mean (weights 1 / (distance² + 10⁻¹²)) of the losses of the
+${FASHION_NEIGHBOURS} nearest recorded configurations with the same optimizer (unit-cube distance, log-scaled lr and width), so a recorded point replays its own curve;
+${t.diverged} of the ${t.configs} runs diverged (loss NaN or infinite); a diverged epoch enters the mean as ${fmt(t.divergedLoss)}, the table's worst finite loss (at least ln 10).
 One step is one epoch: ${s.trials} × ${f.maxSteps} epochs per study, ASHA from epoch ${f.asha.minResource} with η = ${f.asha.reductionFactor}
 (rungs ${f.rungs.join(', ')}) and Hyperband from ${f.hyperband.minResource} to ${f.maxSteps} with η = ${f.hyperband.reductionFactor}, on both sides. Regret is against the
-table's best epoch-${f.maxSteps} loss, ${fmt(t.lowerBound)}, which a sampler can reach exactly. Spearman correlation of the loss at ASHA's rungs with the
-final loss over the ${t.configs} recorded configurations: ${correlationText(s.rankCorrelations.fashion)}. The surrogate is piecewise constant (one
-cell per recorded configuration, one seed each), so regrets below the gap between neighbouring cells mean little; see fashion.ts.
-${cellsText(s.rows, t.configs, s.trials)}`;
+table's best epoch-${f.maxSteps} loss, ${fmt(t.lowerBound)}: a weighted mean never goes below its neighbours' smallest loss, so this bounds every replayed
+final loss, and only the best recorded point itself reaches it. Spearman correlation of the loss at ASHA's rungs with the
+final loss over the ${t.configs} recorded configurations: ${correlationText(s.rankCorrelations.fashion)}. The surrogate smooths: between recorded points
+a curve is a blend of ${FASHION_NEIGHBOURS} real ones (one run and one seed each), with their noise averaged down, so small regrets say how close a sampler got to the best
+recorded point rather than to a real optimum; see fashion.ts.
+${curvesText(s.rows, t.configs, s.trials)}`;
 }
 
 export function renderSection(s: SectionInput): string {

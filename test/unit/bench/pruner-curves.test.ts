@@ -3,8 +3,9 @@
  * (Optuna's side) for both families, a floor that is the lower bound at the best configuration,
  * curves that cross in the `crossing` family (a fast, worse configuration leads early and loses at
  * the end) and early ranks that predict final ones, imperfectly, in the `ranked` family; and the
- * `fashion` family's replay of recorded curves (nearest recorded configuration, ties to the lowest
- * index, diverged epochs) gives the same answers in both languages.
+ * `fashion` family's replay of recorded curves (inverse-distance-weighted mean of the 4 nearest
+ * recorded configurations, ties to the lowest index, diverged epochs) gives the same answers in
+ * both languages.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { CURVE_FAMILIES, CURVE_PARAMETERS, type CurveFamily, floorOf, LOWER_BOUND, lossAt, MAX_STEPS, rankCorrelation, rankedLossAt } from '../../../bench/pruners/curves.js';
-import { FASHION_EPOCHS, type FashionConfig, FashionCurves, readFashionTable } from '../../../bench/pruners/fashion.js';
+import { FASHION_EPOCHS, FASHION_REPLAY, type FashionConfig, FashionCurves, readFashionTable } from '../../../bench/pruners/fashion.js';
 import { sampleUniform } from '../../../operator/samplers/random.js';
 import { Rng } from '../../../operator/samplers/rng.js';
 import { SearchSpace } from '../../../operator/space/space.js';
@@ -72,10 +73,13 @@ describe('the pruners benchmark curves', () => {
   describe('the fashion family', () => {
     const space = SearchSpace.parse(CURVE_PARAMETERS);
     type Query = { params: Params; step: number };
+    type Answer = { neighbours: number[]; nearest: number; loss: number };
     const askPython = (request: { curves?: FashionConfig[] | null; table?: string | null; queries: Query[] }) => {
       const out = spawnSync(python as string, [pythonFashion], { input: JSON.stringify(request), encoding: 'utf8' });
       assert.equal(out.status, 0, out.stderr);
-      return JSON.parse(out.stdout) as Array<{ nearest: number; loss: number }>;
+      const answer = JSON.parse(out.stdout) as { replay: string; answers: Answer[] };
+      assert.equal(answer.replay, FASHION_REPLAY, 'the two replays carry the same name (it keys the cache of Optuna\'s results)');
+      return answer.answers;
     };
     // Random points, the recorded points themselves (distance 0) and points a hair away from them.
     const queriesFor = (configs: readonly FashionConfig[]): Query[] => [
@@ -83,20 +87,25 @@ describe('the pruners benchmark curves', () => {
       ...configs.slice(0, 40).map((c, i) => ({ params: c.params, step: 1 + ((i * 5) % FASHION_EPOCHS) })),
       ...configs.slice(0, 40).map((c, i) => ({ params: { ...c.params, lr: (c.params.lr as number) * 1.0001 }, step: FASHION_EPOCHS - (i % 3) })),
     ];
-    const agree = (curves: FashionCurves, queries: Query[], theirs: Array<{ nearest: number; loss: number }>) => {
+    // The same neighbours in the same order; the losses to rounding (log10 and log2 may differ in the last bit between the two languages).
+    const agree = (curves: FashionCurves, queries: Query[], theirs: Answer[]) => {
+      assert.equal(theirs.length, queries.length);
       queries.forEach((q, i) => {
+        assert.deepEqual(curves.neighbours(q.params).map((n) => n.index), theirs[i]!.neighbours, `neighbours of ${JSON.stringify(q.params)}`);
         assert.equal(curves.nearest(q.params), theirs[i]!.nearest, `nearest of ${JSON.stringify(q.params)}`);
-        assert.equal(curves.lossAt(q.params, q.step), theirs[i]!.loss, `loss of ${JSON.stringify(q)}`);
+        const ours = curves.lossAt(q.params, q.step);
+        assert.ok(Math.abs(ours - theirs[i]!.loss) <= 1e-12 * Math.max(1, Math.abs(ours)), `loss of ${JSON.stringify(q)}: ${ours} vs ${theirs[i]!.loss}`);
       });
     };
 
-    it('picks the same nearest recorded curve in TypeScript and in Python, ties and divergence included', { skip: python === undefined && 'python3 not found' }, () => {
-      // A made-up table: random configurations, every fifth one recorded twice (a tie the lowest
-      // index must win on both sides), every seventh one diverging part way.
+    it('replays the same weighted mean in TypeScript and in Python, ties and divergence included', { skip: python === undefined && 'python3 not found' }, () => {
+      // A made-up table: random configurations, every fifth one recorded twice and one recorded six
+      // times (ties in distance the lowest indexes must win on both sides, with different losses so
+      // that the wrong pick shows), every seventh one diverging part way.
       const configs: FashionConfig[] = [];
       for (let i = 0; configs.length < 120; i++) {
         const params = sampleUniform(space, new Rng(13, i, 'fashion-table'));
-        const copies = i % 5 === 0 ? 2 : 1;
+        const copies = i === 7 ? 6 : i % 5 === 0 ? 2 : 1;
         for (let k = 0; k < copies; k++) {
           const index = configs.length;
           const at = index % 7 === 3 ? 1 + (index % FASHION_EPOCHS) : FASHION_EPOCHS + 1;
@@ -106,12 +115,17 @@ describe('the pruners benchmark curves', () => {
         }
       }
       const curves = new FashionCurves(configs);
-      const queries = queriesFor(configs);
+      const sixfold = configs.findIndex((c, j) => j + 5 < configs.length && configs[j + 5]!.params === c.params);
+      const queries = [...queriesFor(configs), { params: configs[sixfold]!.params, step: 4 }, { params: { ...configs[sixfold]!.params, dropout: (configs[sixfold]!.params.dropout as number) + 1e-3 }, step: 20 }];
       const theirs = askPython({ curves: configs, queries });
       agree(curves, queries, theirs);
-      // The ties were exercised: a duplicated configuration resolves to its first copy.
-      assert.equal(curves.nearest(configs[1]!.params), 0);
-      assert.equal(theirs[200 + 1]!.nearest, 0);
+      // The ties were exercised: a duplicated configuration resolves to its first copy, then the second;
+      // of six copies the first four are averaged, on both sides.
+      assert.deepEqual(curves.neighbours(configs[1]!.params).slice(0, 2).map((n) => n.index), [0, 1]);
+      assert.deepEqual(theirs[200 + 1]!.neighbours.slice(0, 2), [0, 1]);
+      const four = [0, 1, 2, 3].map((k) => sixfold + k);
+      assert.deepEqual(theirs[queries.length - 2]!.neighbours, four);
+      assert.deepEqual(theirs[queries.length - 1]!.neighbours, four);
     });
 
     it('replays the committed table the same in TypeScript and in Python', { skip: python === undefined && 'python3 not found' }, () => {

@@ -4,6 +4,8 @@
  */
 import { formatDuration } from '../../api/duration.js';
 import { DEFAULTS } from '../../api/schema.js';
+import { resolveStudy } from '../../api/validate.js';
+import { describeAlgorithm } from '../../engine/compile.js';
 import type { TrialCounts, TuningStudy } from '../../api/types.js';
 import type { ReportTrial } from '../../report/model.js';
 import { formatNumber, formatParams } from '../messages.js';
@@ -55,6 +57,15 @@ export function noStudiesText(namespace: string | null): string {
   return namespace === null ? 'no TuningStudies in any namespace\n' : `no TuningStudies in namespace ${namespace}\n`;
 }
 
+/** The algorithm in words (for `auto`, the sampler it runs and why); the bare name if the spec does not resolve. */
+function algorithmOf(study: TuningStudy): string {
+  try {
+    return describeAlgorithm(resolveStudy(study));
+  } catch {
+    return study.spec.algorithm?.name ?? DEFAULTS.algorithm;
+  }
+}
+
 /** One study in detail: what `kubectl describe` would say, in our words. */
 export function studyDetail(study: TuningStudy, now: number): string {
   const st = study.status ?? {};
@@ -64,7 +75,7 @@ export function studyDetail(study: TuningStudy, now: number): string {
     ['study', `${study.metadata.namespace ?? ''}/${study.metadata.name}`],
     ['phase', `${st.phase ?? 'Pending'}${st.reason === undefined ? '' : ` (${st.reason})`}${spec.suspend === true ? ', suspended' : ''}`],
     ['objective', `${spec.objective.goal} ${spec.objective.metric}${spec.objective.targetValue === undefined ? '' : `, target ${spec.objective.targetValue}`}`],
-    ['algorithm', `${spec.algorithm?.name ?? DEFAULTS.algorithm}${spec.algorithm?.seed === undefined ? '' : ` (seed ${spec.algorithm.seed})`}${spec.earlyStopping?.name === undefined || spec.earlyStopping.name === 'none' ? '' : `, early stopping ${spec.earlyStopping.name}`}`],
+    ['algorithm', `${algorithmOf(study)}${spec.algorithm?.seed === undefined ? '' : `, seed ${spec.algorithm.seed}`}${spec.earlyStopping?.name === undefined || spec.earlyStopping.name === 'none' ? '' : `, early stopping ${spec.earlyStopping.name}`}`],
     ['trials', c === undefined ? 'none yet'
       : `${c.total} of ${spec.budget?.maxTrials ?? '?'}: ${c.succeeded} succeeded, ${c.failed} failed, ${c.pruned} pruned, ${c.running} running, ${c.pending} pending`],
   ];

@@ -169,10 +169,10 @@ function curvesText(rows: readonly Row[], configs: number, trials: number): stri
   const theirs = findRow(rows, 'fashion', 'none', 'optuna');
   if (ours?.curves === undefined || ours.cells === undefined) return '';
   const both = (get: (r: Row) => number | undefined) => `${get(ours)} (ours)${theirs === undefined || get(theirs) === undefined ? '' : ` and ${get(theirs)} (Optuna's)`}`;
-  return `Unpruned, a study's ${trials} trials replayed a median of ${both((r) => r.curves)} distinct curves. `
-    + `Their nearest recorded configurations were a median of ${both((r) => r.cells)} of the ${configs}: `
-    + 'under the nearest-curve replay this family used before 2026-11-25, that many curves were all a study saw, a trial in the cell of an earlier one reported exactly its values, '
-    + 'and ASHA on both sides ranks such a tie as promoted (value ≤ the rung\'s cutoff), never as worse, which inflated every pruner\'s step fraction. The weighted mean removes those ties.';
+  return `Unpruned, a study's ${trials} trials replayed a median of ${both((r) => r.curves)} distinct curves (two trials share a curve only at the same point). `
+    + `Their nearest recorded configurations were a median of ${both((r) => r.cells)} of the ${configs}. The nearest-curve replay this family used before 2026-11-25 `
+    + 'would have given those trials no more distinct curves than that (a trial in the cell of an earlier one reported exactly its values), '
+    + 'and ASHA on both sides ranks such a tie as promoted (value ≤ the rung\'s cutoff), never as worse, which inflated every pruner\'s step fraction; the weighted mean removes those ties.';
 }
 
 function fashionIntro(s: SectionInput): string {

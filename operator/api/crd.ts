@@ -110,6 +110,7 @@ export function renderCrd(): Record<string, unknown> {
             { name: 'Max', type: 'integer', jsonPath: '.spec.budget.maxTrials', description: 'Trials in the budget' },
             { name: 'Best', type: 'number', jsonPath: '.status.bestTrial.value', description: 'Best objective value' },
             { name: 'Algorithm', type: 'string', jsonPath: '.spec.algorithm.name', priority: 1 },
+            { name: 'Sampler', type: 'string', jsonPath: '.status.sampler', priority: 1, description: 'The sampler proposing trials (for auto, its choice)' },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],
           schema: { openAPIV3Schema },

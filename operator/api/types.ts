@@ -175,6 +175,8 @@ export interface TuningStudyStatus {
   conditions?: Condition[];
   startTime?: string;
   completionTime?: string;
+  /** The sampler proposing trials: `algorithm.name`, or for `auto` the one it chose. */
+  sampler?: string;
   counts?: TrialCounts;
   bestTrial?: { index: number; value?: number; params?: Params; metrics?: Record<string, number> };
   /** With repeats: the best configuration by mean, with the spread over its repeats. */

@@ -23,6 +23,8 @@ export interface CompiledStudy {
   readonly repeats: number;
   /** Warm-start trials the sampler sees (after `selectWarmTrials`); see warm-start.ts. */
   readonly warmTrials: number;
+  /** The sampler `algorithm.name` runs (after any stages): for `auto`, the one it chose. */
+  readonly samplerName: string;
 }
 
 export interface CompileOptions {
@@ -46,7 +48,7 @@ export function compileStudy(spec: ResolvedSpec, options: CompileOptions = {}): 
       { sampler: main },
     ]);
   const pruner = createStudyPruner(spec);
-  const base = { spec, space, sampler, repeats: spec.algorithm.repeats ?? 1, warmTrials: warm.length };
+  const base = { spec, space, sampler, repeats: spec.algorithm.repeats ?? 1, warmTrials: warm.length, samplerName: autoChoice(spec, space)?.name ?? spec.algorithm.name };
   return pruner === undefined ? base : { ...base, pruner };
 }
 
@@ -67,8 +69,11 @@ export function samplerSettings(spec: ResolvedSpec): Record<string, unknown> {
  * is made from the space and the budget, not written anywhere.
  */
 export function describeAlgorithm(spec: ResolvedSpec): string {
-  const { name } = spec.algorithm;
-  if (name !== 'auto') return name;
-  const choice = chooseSampler(SearchSpace.parse(spec.parameters, '/spec/parameters'), parseAutoOptions(samplerSettings(spec)));
-  return `auto → ${choice.name} (${choice.why})`;
+  const choice = autoChoice(spec, SearchSpace.parse(spec.parameters, '/spec/parameters'));
+  return choice === undefined ? spec.algorithm.name : `auto → ${choice.name} (${choice.why})`;
+}
+
+/** What `auto` runs on this study and why; undefined for any other algorithm. */
+function autoChoice(spec: ResolvedSpec, space: SearchSpace): ReturnType<typeof chooseSampler> | undefined {
+  return spec.algorithm.name === 'auto' ? chooseSampler(space, parseAutoOptions(samplerSettings(spec))) : undefined;
 }

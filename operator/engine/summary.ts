@@ -26,8 +26,8 @@ export function summarizeTrial(t: EngineTrial): TrialSummary {
   return s;
 }
 
-/** Counts, best, top and recent trials (phase and conditions are the body's to add). */
-export function summarize(study: CompiledStudy, trials: readonly EngineTrial[]): Pick<TuningStudyStatus, 'counts' | 'bestTrial' | 'bestConfiguration' | 'topTrials' | 'recentTrials'> {
+/** The sampler, counts, best, top and recent trials (phase and conditions are the body's to add). */
+export function summarize(study: CompiledStudy, trials: readonly EngineTrial[]): Pick<TuningStudyStatus, 'sampler' | 'counts' | 'bestTrial' | 'bestConfiguration' | 'topTrials' | 'recentTrials'> {
   const ranked = rankTrials(trials, study.spec.objective.goal);
   const best = ranked[0];
   const recent = trials
@@ -35,6 +35,7 @@ export function summarize(study: CompiledStudy, trials: readonly EngineTrial[]):
     .sort((a, b) => (b.finishedAt as number) - (a.finishedAt as number) || b.index - a.index)
     .slice(0, MAX_RECENT_TRIALS);
   const summary: ReturnType<typeof summarize> = {
+    sampler: study.samplerName,
     counts: countTrials(trials),
     topTrials: ranked.slice(0, MAX_TOP_TRIALS).map(summarizeTrial),
     recentTrials: recent.map(summarizeTrial),

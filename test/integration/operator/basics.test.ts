@@ -23,6 +23,7 @@ test('the operator runs a study of instant trials to Completed under its own Ser
   assert.ok(study.status.bestTrial !== undefined && typeof study.status.bestTrial.value === 'number');
   const ready = (study.status.conditions as Obj[]).find((x) => x.type === 'Ready');
   assert.equal(ready?.status, 'True');
+  assert.equal(study.status.sampler, 'random');
 
   const history = await historyRecords(rest, ns, 'instant');
   assert.deepEqual([...history.keys()].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
@@ -45,6 +46,15 @@ test('the operator runs a study of instant trials to Completed under its own Ser
 
   // Logs are JSON lines with study and trial fields.
   assert.ok(op.logs.some((l) => l.study === 'instant' && typeof l.trial === 'number'), 'a log line names the study and a trial');
+
+  // Without algorithm.name the API server stores the default, auto, and the status names its choice.
+  const defaulted = scriptStudy('defaulted', { maxTrials: 2, parallelism: 2 });
+  delete ((defaulted.spec as Obj).algorithm as Obj).name;
+  await rest.create(STUDIES(ns), defaulted);
+  const auto = await waitForStudy(rest, ns, 'defaulted', 'finished', finished);
+  assert.equal(auto.spec.algorithm.name, 'auto');
+  assert.equal(auto.status.sampler, 'gp', JSON.stringify(auto.status));
+  assert.equal(auto.status.counts.succeeded, 2);
 
   const code = await op.kill('SIGTERM');
   assert.equal(code, 0);

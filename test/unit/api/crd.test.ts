@@ -81,6 +81,6 @@ describe('the generated CRD', () => {
     assert.equal(crd.spec.scope, 'Namespaced');
     const version = crd.spec.versions[0]!;
     assert.deepEqual(version.subresources, { status: {} });
-    assert.deepEqual(version.additionalPrinterColumns.map((c) => c.name), ['Phase', 'Done', 'Max', 'Best', 'Algorithm', 'Age']);
+    assert.deepEqual(version.additionalPrinterColumns.map((c) => c.name), ['Phase', 'Done', 'Max', 'Best', 'Algorithm', 'Sampler', 'Age']);
   });
 });

@@ -15,6 +15,16 @@ describe('summarize', () => {
     assert.equal(max.bestTrial?.index, 0);
   });
 
+  it('names the sampler proposing trials: the algorithm, or for auto the one it chose', () => {
+    assert.equal(summarize(makeStudy(), []).sampler, 'random');
+    // One float and a budget of 4: gp. All-discrete and small enough to enumerate: grid.
+    assert.equal(summarize(makeStudy({ algorithm: { name: 'auto' } }), []).sampler, 'gp');
+    const discrete = makeStudy({ algorithm: { name: 'auto' }, parameters: [{ name: 'k', type: 'int', min: 1, max: 3 }] });
+    assert.equal(summarize(discrete, []).sampler, 'grid');
+    // After the stages, the main algorithm's sampler.
+    assert.equal(summarize(makeStudy({ algorithm: { name: 'auto', stages: [{ name: 'sobol', trials: 2 }] } }), []).sampler, 'gp');
+  });
+
   it('stays bounded however many trials there are', () => {
     const trials = Array.from({ length: 500 }, (_, i) => trial(i, { value: (i * 37) % 101, finishedAt: i }));
     const s = summarize(makeStudy(), trials);

@@ -42,10 +42,13 @@ def loss_at(p, step):
     return floor + (START - floor) * math.exp(-rate_of(p) * step) + wiggle(p, step)
 
 
+def unit_coordinates(p):
+    """lr, width and dropout on the unit cube of CURVE_PARAMETERS (log scales for lr and width)."""
+    return ((math.log10(p["lr"]) + 4) / 4, (math.log2(p["width"]) - 4) / 6, p["dropout"] / 0.6)
+
+
 def speed_noise_of(p):
-    x = (math.log10(p["lr"]) + 4) / 4
-    w = (math.log2(p["width"]) - 4) / 6
-    d = p["dropout"] / 0.6
+    x, w, d = unit_coordinates(p)
     o = 1 if p["optimizer"] == "sgd" else 0
     return (math.sin(5.1 * x + 1.3 + 2.0 * o) + math.sin(4.3 * w + 7.9 * d + 0.4) + math.sin(6.7 * d + 3.1 * x + 2.2)) / math.sqrt(1.5)
 

@@ -71,11 +71,18 @@ export function lossAt(p: Params, step: number): number {
   return floor + (START - floor) * Math.exp(-rateOf(p) * step) + wiggle(p, step);
 }
 
+/**
+ * A configuration's numeric parameters on the unit cube of `CURVE_PARAMETERS` (lr and width on
+ * their log scales): where the ranked family's speed varies and the fashion replay measures
+ * distances.
+ */
+export function unitCoordinates(p: Params): [x: number, w: number, d: number] {
+  return [(Math.log10(p.lr as number) + 4) / 4, (Math.log2(p.width as number) - 4) / 6, (p.dropout as number) / 0.6];
+}
+
 /** The ranked family's speed perturbation: smooth in the unit cube, mean ~0, variance ~1. */
 export function speedNoiseOf(p: Params): number {
-  const x = (Math.log10(p.lr as number) + 4) / 4;
-  const w = (Math.log2(p.width as number) - 4) / 6;
-  const d = (p.dropout as number) / 0.6;
+  const [x, w, d] = unitCoordinates(p);
   const o = p.optimizer === 'sgd' ? 1 : 0;
   return (Math.sin(5.1 * x + 1.3 + 2.0 * o) + Math.sin(4.3 * w + 7.9 * d + 0.4) + Math.sin(6.7 * d + 3.1 * x + 2.2)) / Math.sqrt(1.5);
 }

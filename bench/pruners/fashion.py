@@ -15,6 +15,8 @@ import math
 import sys
 from pathlib import Path
 
+from curves import unit_coordinates
+
 FASHION_EPOCHS = 27
 TABLE_PATH = Path(__file__).parent / "fashion-curves.json"
 
@@ -24,14 +26,10 @@ FASHION_EPSILON = 1e-12
 FASHION_REPLAY = f"idw-k{FASHION_NEIGHBOURS}"
 
 
-def encode(p):
-    return ((math.log10(p["lr"]) + 4) / 4, (math.log2(p["width"]) - 4) / 6, p["dropout"] / 0.6)
-
-
 class FashionCurves:
     def __init__(self, configs):
         self.configs = configs
-        self.points = [encode(c["params"]) for c in configs]
+        self.points = [unit_coordinates(c["params"]) for c in configs]
         worst = math.log(10)
         bound = math.inf
         for c in configs:
@@ -48,7 +46,7 @@ class FashionCurves:
 
     def neighbours(self, p, k=FASHION_NEIGHBOURS):
         """[(index, squared distance)] of the k nearest with the same optimizer, nearest first, ties to the lowest index."""
-        x, w, d = encode(p)
+        x, w, d = unit_coordinates(p)
         found = []
         for i, c in enumerate(self.configs):
             if c["params"]["optimizer"] != p["optimizer"]:

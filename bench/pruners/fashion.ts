@@ -57,6 +57,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import type { Params } from '../../operator/space/types.js';
+import { unitCoordinates } from './curves.js';
 
 /** Epochs recorded per configuration: the family's maximum resource. */
 export const FASHION_EPOCHS = 27;
@@ -102,11 +103,6 @@ export const FASHION_EPSILON = 1e-12;
 /** The replay's name, stored with Optuna's cached fashion results (a cache of another replay is not reused). */
 export const FASHION_REPLAY = `idw-k${FASHION_NEIGHBOURS}`;
 
-/** The unit-cube coordinates the neighbour lookup measures distance in. */
-export function encode(p: Params): [number, number, number] {
-  return [(Math.log10(p.lr as number) + 4) / 4, (Math.log2(p.width as number) - 4) / 6, (p.dropout as number) / 0.6];
-}
-
 /** One neighbour of a proposal: its index in the table and its squared unit-cube distance. */
 export interface Neighbour {
   index: number;
@@ -128,7 +124,7 @@ export class FashionCurves {
 
   constructor(configs: readonly FashionConfig[]) {
     this.configs = configs;
-    this.points = configs.map((c) => encode(c.params));
+    this.points = configs.map((c) => unitCoordinates(c.params));
     let worst = Math.LN10;
     let bound = Infinity;
     for (const c of configs) {
@@ -146,7 +142,7 @@ export class FashionCurves {
    * distances in the order recorded (lowest index first).
    */
   neighbours(p: Params, k = FASHION_NEIGHBOURS): Neighbour[] {
-    const [x, w, d] = encode(p);
+    const [x, w, d] = unitCoordinates(p);
     const found: Neighbour[] = [];
     for (let i = 0; i < this.configs.length; i++) {
       if (this.configs[i]!.params.optimizer !== p.optimizer) continue;

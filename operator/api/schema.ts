@@ -235,7 +235,7 @@ export const statusSchema: SchemaNode = obj(
     }),
     startTime: str('When the study started.', { format: 'date-time', maxLength: 64 }),
     completionTime: str('When the study finished.', { format: 'date-time', maxLength: 64 }),
-    sampler: str('The sampler proposing trials (after any stages): algorithm.name, or for auto the one it chose from the space and the budget.', { maxLength: 32 }),
+    sampler: str('The sampler proposing trials now: during algorithm.stages the current stage\'s, after them algorithm.name, or for auto the one it chose from the space and the budget.', { maxLength: 32 }),
     counts: obj('Trials by state.', {
       total: int('Trials created.', { minimum: 0 }),
       finished: int('Trials that ended (succeeded, failed or pruned).', { minimum: 0 }),

@@ -175,7 +175,7 @@ export interface TuningStudyStatus {
   conditions?: Condition[];
   startTime?: string;
   completionTime?: string;
-  /** The sampler proposing trials: `algorithm.name`, or for `auto` the one it chose. */
+  /** The sampler proposing trials now: a stage's during the stages, then `algorithm.name` (for `auto`, the one it chose). */
   sampler?: string;
   counts?: TrialCounts;
   bestTrial?: { index: number; value?: number; params?: Params; metrics?: Record<string, number> };

@@ -10,6 +10,7 @@ import { createSampler } from '../samplers/registry.js';
 import type { Sampler } from '../samplers/types.js';
 import { SearchSpace } from '../space/space.js';
 import { createStudyPruner } from './pruning.js';
+import { configurationOf } from './repeats.js';
 import { StagedSampler } from './stages.js';
 import { selectWarmTrials, type WarmTrial, WarmStartSampler } from './warm-start.js';
 
@@ -23,7 +24,7 @@ export interface CompiledStudy {
   readonly repeats: number;
   /** Warm-start trials the sampler sees (after `selectWarmTrials`); see warm-start.ts. */
   readonly warmTrials: number;
-  /** The sampler `algorithm.name` runs (after any stages): for `auto`, the one it chose. */
+  /** The sampler `algorithm.name` runs (after any stages): for `auto`, the one it chose. See `samplerNow`. */
   readonly samplerName: string;
 }
 
@@ -71,6 +72,25 @@ export function samplerSettings(spec: ResolvedSpec): Record<string, unknown> {
 export function describeAlgorithm(spec: ResolvedSpec): string {
   const choice = autoChoice(spec, SearchSpace.parse(spec.parameters, '/spec/parameters'));
   return choice === undefined ? spec.algorithm.name : `auto → ${choice.name} (${choice.why})`;
+}
+
+/**
+ * The sampler whose turn it is: with `algorithm.stages`, the stage that proposes the next
+ * configuration (the last configuration of the budget once it is spent), else `samplerName`.
+ * A grid stage that runs out early hands over to the next stage (stages.ts) before its turn is
+ * up; this still names the grid until then.
+ */
+export function samplerNow(study: CompiledStudy, trials: readonly { readonly index: number }[]): string {
+  const stages = study.spec.algorithm.stages ?? [];
+  if (stages.length === 0) return study.samplerName;
+  let next = 0;
+  for (const t of trials) next = Math.max(next, configurationOf(t.index, study.repeats).configuration + 1);
+  let index = Math.min(next, Math.max(0, Math.ceil(study.spec.budget.maxTrials / study.repeats) - 1));
+  for (const stage of stages) {
+    if (index < stage.trials) return stage.name;
+    index -= stage.trials;
+  }
+  return study.samplerName;
 }
 
 /** What `auto` runs on this study and why; undefined for any other algorithm. */

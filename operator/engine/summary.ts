@@ -5,7 +5,7 @@
  */
 import { MAX_RECENT_TRIALS, MAX_TOP_TRIALS } from '../api/schema.js';
 import type { TrialCounts, TrialSummary, TuningStudyStatus } from '../api/types.js';
-import type { CompiledStudy } from './compile.js';
+import { type CompiledStudy, samplerNow } from './compile.js';
 import { rankTrials } from './objective.js';
 import { rankConfigurations } from './repeats.js';
 import type { EngineTrial } from './types.js';
@@ -35,7 +35,7 @@ export function summarize(study: CompiledStudy, trials: readonly EngineTrial[]):
     .sort((a, b) => (b.finishedAt as number) - (a.finishedAt as number) || b.index - a.index)
     .slice(0, MAX_RECENT_TRIALS);
   const summary: ReturnType<typeof summarize> = {
-    sampler: study.samplerName,
+    sampler: samplerNow(study, trials),
     counts: countTrials(trials),
     topTrials: ranked.slice(0, MAX_TOP_TRIALS).map(summarizeTrial),
     recentTrials: recent.map(summarizeTrial),

@@ -21,8 +21,21 @@ describe('summarize', () => {
     assert.equal(summarize(makeStudy({ algorithm: { name: 'auto' } }), []).sampler, 'gp');
     const discrete = makeStudy({ algorithm: { name: 'auto' }, parameters: [{ name: 'k', type: 'int', min: 1, max: 3 }] });
     assert.equal(summarize(discrete, []).sampler, 'grid');
-    // After the stages, the main algorithm's sampler.
-    assert.equal(summarize(makeStudy({ algorithm: { name: 'auto', stages: [{ name: 'sobol', trials: 2 }] } }), []).sampler, 'gp');
+  });
+
+  it('with stages, names the stage whose turn it is, then the main algorithm’s sampler', () => {
+    const staged = makeStudy({ algorithm: { name: 'auto', stages: [{ name: 'sobol', trials: 2 }] } });
+    assert.equal(summarize(staged, []).sampler, 'sobol');
+    assert.equal(summarize(staged, [trial(0, { value: 1 })]).sampler, 'sobol');
+    assert.equal(summarize(staged, [trial(0, { value: 1 }), trial(1, { state: 'running', value: undefined })]).sampler, 'gp');
+    // Every trial of the budget (4) created: the last configuration's sampler stays.
+    const all = [0, 1, 2, 3].map((i) => trial(i, { value: i }));
+    assert.equal(summarize(staged, all).sampler, 'gp');
+    assert.equal(summarize(makeStudy({ algorithm: { name: 'tpe', stages: [{ name: 'sobol', trials: 4 }] } }), all).sampler, 'sobol');
+    // With repeats a stage counts configurations: trials 0–1 are configuration 0, 2 starts the next.
+    const repeated = makeStudy({ algorithm: { name: 'tpe', repeats: 2, stages: [{ name: 'random', trials: 1 }] }, budget: { maxTrials: 8 } });
+    assert.equal(summarize(repeated, [trial(0, { value: 1 })]).sampler, 'tpe');
+    assert.equal(summarize(repeated, []).sampler, 'random');
   });
 
   it('stays bounded however many trials there are', () => {

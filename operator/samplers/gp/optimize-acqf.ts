@@ -44,6 +44,9 @@ export interface AcquisitionProblem {
   valueWithGrad(x: Float64Array, grad: Float64Array): number;
   /** Makes `x` a legal point in place (snap to grids, subset sizes, …). */
   repair(x: Float64Array): void;
+  /** Box the continuous search stays in (default the cube), e.g. a trust region. */
+  readonly lower?: Float64Array;
+  readonly upper?: Float64Array;
 }
 
 export interface OptimizeOptions {
@@ -176,11 +179,14 @@ export function localSearch(problem: AcquisitionProblem, x: Float64Array, value:
 function continuousStep(problem: AcquisitionProblem, x: Float64Array, f: number, cont: number[], ls: Float64Array, maxIter: number): ScoredPoint | undefined {
   const m = cont.length;
   const z0 = new Float64Array(m);
+  const lower = new Float64Array(m);
   const upper = new Float64Array(m);
   for (let k = 0; k < m; k++) {
-    const l = ls[cont[k] as number] as number;
-    z0[k] = (x[cont[k] as number] as number) / l;
-    upper[k] = 1 / l;
+    const j = cont[k] as number;
+    const l = ls[j] as number;
+    lower[k] = (problem.lower?.[j] ?? 0) / l;
+    upper[k] = (problem.upper?.[j] ?? 1) / l;
+    z0[k] = Math.min(upper[k] as number, Math.max(lower[k] as number, (x[j] as number) / l));
   }
   const trial = Float64Array.from(x);
   const grad = new Float64Array(x.length);
@@ -192,10 +198,13 @@ function continuousStep(problem: AcquisitionProblem, x: Float64Array, f: number,
       return Number.isFinite(v) ? -v : Number.POSITIVE_INFINITY;
     },
     z0,
-    { lower: new Float64Array(m), upper, maxIter, gtol: 1e-2, ftol: 1e-6 },
+    { lower, upper, maxIter, gtol: 1e-2, ftol: 1e-6 },
   );
   if (result.iterations === 0) return undefined;
-  for (let k = 0; k < m; k++) trial[cont[k] as number] = Math.min(1, Math.max(0, (result.x[k] as number) * (ls[cont[k] as number] as number)));
+  for (let k = 0; k < m; k++) {
+    const j = cont[k] as number;
+    trial[j] = Math.min(problem.upper?.[j] ?? 1, Math.max(problem.lower?.[j] ?? 0, (result.x[k] as number) * (ls[j] as number)));
+  }
   problem.repair(trial);
   const v = problem.value(trial, 0);
   // A gain below MIN_GAIN (log units: a relative change of the acquisition) is convergence, not

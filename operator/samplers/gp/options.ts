@@ -46,6 +46,14 @@ export interface GpOptions {
    * region that matters; `none` standardises only (Optuna 5.0). Default `yeo-johnson`.
    */
   readonly outputWarp: OutputWarp;
+  /**
+   * Search the acquisition only inside a trust region around the best trial (trust-region.ts,
+   * after TuRBO): a box that halves after a run of trials without improvement and doubles after a
+   * run of improvements. Without it, expected improvement in a basin the GP cannot resolve is
+   * tiny and the search drifts to the cube's faces. Default true; false searches the whole cube
+   * (Optuna 5.0).
+   */
+  readonly trustRegion: boolean;
 }
 
 export const DEFAULT_GP_OPTIONS: GpOptions = Object.freeze({
@@ -58,6 +66,7 @@ export const DEFAULT_GP_OPTIONS: GpOptions = Object.freeze({
   maxPendingTrials: 64,
   deterministic: false,
   outputWarp: 'yeo-johnson',
+  trustRegion: true,
 });
 
 /**
@@ -78,6 +87,7 @@ export function parseGpOptions(settings: Record<string, unknown> = {}, basePath 
     maxPendingTrials: r.number('maxPendingTrials', 0, Infinity, int) ?? d.maxPendingTrials,
     deterministic: r.boolean('deterministic') ?? d.deterministic,
     outputWarp: r.choice('outputWarp', ['yeo-johnson', 'none'] as const) ?? d.outputWarp,
+    trustRegion: r.boolean('trustRegion') ?? d.trustRegion,
   };
   r.done();
   return Object.freeze(options);

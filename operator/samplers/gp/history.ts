@@ -21,6 +21,8 @@ export interface TrainingSet {
   /** Standardised targets to maximise. */
   readonly y: Float64Array;
   readonly n: number;
+  /** Every usable finished trial's loss (±Infinity clipped), in creation order, before the cap. */
+  readonly losses: Float64Array;
   /** Pending trials' coordinates, `p` rows. */
   readonly pending: Float64Array;
   readonly p: number;
@@ -98,6 +100,7 @@ export function buildTrainingSet(history: readonly TrialRecord[], encoding: GpEn
     x: pickRows(rows, kept, d),
     y: standardize(warpLosses(Float64Array.from(kept, (i) => losses[i] as number), warp)),
     n: kept.length,
+    losses,
     pending: pickRows(pendingKept, pendingKept.map((_, i) => i), d),
     p: pendingKept.length,
   };

@@ -63,7 +63,7 @@ import { paramsKey } from '../../space/space.js';
 import type { Params } from '../../space/types.js';
 import { avoidDuplicates } from '../dedupe.js';
 import { sampleUniform } from '../random.js';
-import { isComplete, lossOf, type SampleContext, type Sampler, type Suggestion, type TrialRecord } from '../types.js';
+import { isComplete, type SampleContext, type Sampler, type Suggestion, type TrialRecord } from '../types.js';
 import { logEi, logEiWithGrad } from './acquisition.js';
 import { sobolCandidates } from './candidates.js';
 import { GpEncoding } from './encode.js';
@@ -71,7 +71,7 @@ import { fitKernelParams } from './fit.js';
 import { GpPosterior } from './gp.js';
 import { buildTrainingSet, pickRows, selectTrials } from './history.js';
 import { type AcquisitionProblem, optimizeAcquisition } from './optimize-acqf.js';
-import { defaultTrustRegion, trustRegionBox, trustRegionSide } from './trust-region.js';
+import { defaultTrustRegion, mapIntoBox, trustRegionBox, trustRegionSide } from './trust-region.js';
 import { DEFAULT_GP_OPTIONS, type GpOptions } from './options.js';
 
 export class GpSampler implements Sampler {
@@ -133,8 +133,7 @@ export class GpSampler implements Sampler {
     if (o.trustRegion) {
       // Replayed from every finished trial, not only the capped training set: the side depends
       // on the whole sequence of improvements and failures.
-      const losses = history.filter(isComplete).sort((a, b) => a.index - b.index).map((t) => lossOf(t.value, ctx.goal));
-      const side = trustRegionSide(losses, o.startupTrials, defaultTrustRegion(d));
+      const side = trustRegionSide(train.losses, o.startupTrials, defaultTrustRegion(d));
       box = trustRegionBox(train.x.slice(bestRow * d, bestRow * d + d), lengthscales, side, enc.dims.map((dim) => dim.kind !== 'categorical'));
     }
     const gradMean = new Float64Array(d);
@@ -163,11 +162,7 @@ export class GpSampler implements Sampler {
 
     const count = o.candidates;
     const candidates = sobolCandidates(count, d, ctx.rng.derive('gp-candidates'));
-    if (box !== undefined) {
-      for (let r = 0; r < count; r++) {
-        for (let j = 0; j < d; j++) candidates[r * d + j] = (box.lower[j] as number) + (candidates[r * d + j] as number) * ((box.upper[j] as number) - (box.lower[j] as number));
-      }
-    }
+    if (box !== undefined) mapIntoBox(candidates, count, box);
     for (let r = 0; r < count; r++) enc.repair(candidates, r);
     const points = optimizeAcquisition(problem, {
       candidates,

@@ -88,3 +88,14 @@ export function trustRegionBox(center: Float64Array, lengthscales: Float64Array,
   }
   return { lower, upper };
 }
+
+/** Maps `count` rows of points in the unit cube (row-major, in place) affinely into `box`. */
+export function mapIntoBox(points: Float64Array, count: number, box: { readonly lower: Float64Array; readonly upper: Float64Array }): void {
+  const d = box.lower.length;
+  for (let r = 0; r < count; r++) {
+    for (let j = 0; j < d; j++) {
+      const lo = box.lower[j] as number;
+      points[r * d + j] = lo + (points[r * d + j] as number) * ((box.upper[j] as number) - lo);
+    }
+  }
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { GpSampler } from '../../../../operator/samplers/gp/index.js';
-import { defaultTrustRegion, trustRegionBox, trustRegionSide } from '../../../../operator/samplers/gp/trust-region.js';
+import { defaultTrustRegion, mapIntoBox, trustRegionBox, trustRegionSide } from '../../../../operator/samplers/gp/trust-region.js';
 import type { TrialRecord } from '../../../../operator/samplers/types.js';
 import { SearchSpace } from '../../../../operator/space/space.js';
 import { suggestAt } from '../helpers.js';
@@ -60,6 +60,13 @@ describe('trust region box', () => {
     assert.ok(Math.abs((lower[0] as number) + (upper[0] as number) - 1) < 1e-12); // centred
     assert.equal(lower[2], 0); // 0.05 - 0.1 clipped
     assert.ok(Math.abs((upper[2] as number) - 0.15) < 1e-12);
+  });
+
+  it('maps cube points affinely into it: corners to corners, the centre to the centre', () => {
+    const box = { lower: Float64Array.of(0.2, 0), upper: Float64Array.of(0.4, 1) };
+    const points = Float64Array.of(0, 0, 1, 1, 0.5, 0.25);
+    mapIntoBox(points, 3, box);
+    assert.deepEqual(Array.from(points).map((v) => Math.round(v * 1e12) / 1e12), [0.2, 0, 0.4, 1, 0.3, 0.25]);
   });
 
   it('leaves unrestricted (categorical) coordinates the whole range, and they do not stretch the others', () => {

@@ -127,6 +127,7 @@ export class GpSampler implements Sampler {
     // pile up there.
     let best = train.y[bestRow] as number;
     for (let i = train.n; i < gp.n; i++) best = Math.max(best, gp.y[i] as number);
+    const bestX = train.x.slice(bestRow * d, bestRow * d + d);
 
     const lengthscales = params.invSqLengthscales.map((v) => 1 / Math.sqrt(v));
     let box: { lower: Float64Array; upper: Float64Array } | undefined;
@@ -134,7 +135,7 @@ export class GpSampler implements Sampler {
       // Replayed from every finished trial, not only the capped training set: the side depends
       // on the whole sequence of improvements and failures.
       const side = trustRegionSide(train.losses, o.startupTrials, defaultTrustRegion(d));
-      box = trustRegionBox(train.x.slice(bestRow * d, bestRow * d + d), lengthscales, side, enc.dims.map((dim) => dim.kind !== 'categorical'));
+      box = trustRegionBox(bestX, lengthscales, side, enc.dims.map((dim) => dim.kind !== 'categorical'));
     }
     const gradMean = new Float64Array(d);
     const gradVar = new Float64Array(d);
@@ -167,7 +168,7 @@ export class GpSampler implements Sampler {
     const points = optimizeAcquisition(problem, {
       candidates,
       count,
-      warmStarts: train.x.slice(bestRow * d, bestRow * d + d),
+      warmStarts: bestX,
       warmStartCount: 1,
       localSearches: o.localSearches,
       rng: ctx.rng.derive('gp-roulette'),

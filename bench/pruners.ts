@@ -15,7 +15,10 @@
  * median final regret (best completed trial's last loss minus the family's lower bound), and the
  * regret of the best configuration proposed (had it trained to the end), which splits the loss
  * between the pruner and the sampler. Diagnostic rows, ours only: ASHA with the sampler told each
- * pruned trial's final loss, and ASHA with its first rung moved (bench/pruners/ours.ts).
+ * pruned trial's final loss, and ASHA with its first rung moved (bench/pruners/ours.ts). Both sides
+ * also run `none-random` and `asha-random`, the random sampler unpruned and with ASHA; and every
+ * pruned row is set against the unpruned study with the same sampler at equal compute (its regret
+ * after as many steps as the pruned study trained, from the runs' `progress`).
  *
  * `--reuse-optuna` takes Optuna's side from the previous run's files under bench/.cache/ when they
  * hold the same seeds, trials and family (and, for fashion, the same table and replay): Optuna's numbers do
@@ -44,7 +47,7 @@ import { CURVE_PARAMETERS } from './pruners/curves.js';
 import { FAMILIES, FAMILY_NAMES, type Family, familyRankCorrelation, isFamily } from './pruners/families.js';
 import { FASHION_REPLAY, fashionCurves, readFashionTable } from './pruners/fashion.js';
 import { diagnosticsFor, oursFor, type PrunedRun, rowNamesFor, runPruned } from './pruners/ours.js';
-import { ashaVerdict, fashionLine, renderSection, type Row, rowOf, type Run } from './pruners/report.js';
+import { ashaVerdict, fashionLine, renderSection, type Row, rowOf, type Run, unprunedRowOf } from './pruners/report.js';
 import { fmt } from './samplers/summary.js';
 
 const TRIALS = 200;
@@ -77,14 +80,32 @@ function startOptuna(python: string, family: Family, seeds: number, trials: numb
 
 /**
  * Spearman correlation of the loss at each of ASHA's rungs with the final loss: over 1,000 uniform
- * configurations (seeded) for the synthetic families, over the recorded configurations for fashion.
+ * configurations (seeded) for the synthetic families, over the recorded configurations for fashion
+ * — all of them, and the best quarter by final loss (where a converging sampler's proposals are, and
+ * where a rung has to tell good from best).
  */
-function rankCorrelations(family: Family): Record<number, number> {
+function rankCorrelations(family: Family): { all: Record<number, number>; bestQuarter: Record<number, number> } {
   const space = SearchSpace.parse(CURVE_PARAMETERS);
   const configs = family === 'fashion'
     ? fashionCurves().configs.map((c) => c.params)
     : Array.from({ length: 1000 }, (_, i) => sampleUniform(space, new Rng(0, i, 'pruners-bench-ranks')));
-  return Object.fromEntries(FAMILIES[family].rungs.map((step) => [step, familyRankCorrelation(family, configs, step)]));
+  const { lossAt, maxSteps, rungs } = FAMILIES[family];
+  const best = configs
+    .map((p) => ({ p, final: lossAt(p, maxSteps) }))
+    .sort((a, b) => a.final - b.final)
+    .slice(0, Math.ceil(configs.length / 4))
+    .map((c) => c.p);
+  const at = (set: typeof configs) => Object.fromEntries(rungs.map((step) => [step, familyRankCorrelation(family, set, step)]));
+  return { all: at(configs), bestQuarter: at(best) };
+}
+
+/**
+ * The runs as written to the results file: without their progress, which only the equal-compute
+ * comparison reads (each row keeps its per-seed outcome in `equalCompute.unprunedPerSeed`) and
+ * which would make the file several times larger.
+ */
+function withoutProgress(runs: Record<string, Record<string, PrunedRun[]>>): Record<string, Record<string, Omit<PrunedRun, 'progress'>[]>> {
+  return Object.fromEntries(Object.entries(runs).map(([family, rows]) => [family, Object.fromEntries(Object.entries(rows).map(([p, rs]) => [p, rs.map(({ progress: _, ...run }) => run)]))]));
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -135,10 +156,13 @@ export async function run(args: string[]): Promise<void> {
   }
   const optuna = await Promise.all(optunaPromises);
   const loadAtEnd = loadavg();
-  const rows: Row[] = families.flatMap((family, i) => [
-    ...Object.entries(ours[family]!).map(([p, runs]) => rowOf(family, p, 'ours', runs, trials)),
-    ...Object.entries(optuna[i]!.results).map(([p, r]) => rowOf(family, p, 'optuna', r.runs, trials)),
-  ]);
+  const rows: Row[] = families.flatMap((family, i) => {
+    const theirs = optuna[i]!.results;
+    return [
+      ...Object.entries(ours[family]!).map(([p, runs]) => rowOf(family, p, 'ours', runs, trials, ours[family]![unprunedRowOf(p)])),
+      ...Object.entries(theirs).map(([p, r]) => rowOf(family, p, 'optuna', r.runs, trials, theirs[unprunedRowOf(p)]?.runs)),
+    ];
+  });
   // The headline line stays about the synthetic families (crossing first); fashion has its own line after it.
   const synthetic = families.filter((f) => f !== 'fashion');
   const headline = synthetic.includes('crossing') ? 'crossing' : synthetic[0];
@@ -148,7 +172,9 @@ export async function run(args: string[]): Promise<void> {
   const text = rows.map((r) => `${r.family.padEnd(8)} ${r.side.padEnd(6)} ${r.pruner.padEnd(15)} steps ${r.stepFraction.median.toFixed(3)}  regret ${fmt(r.regret.median)} [${fmt(r.regret.q1)}, ${fmt(r.regret.q3)}]  sampled ${fmt(r.sampledRegret.median)}`);
   console.log(['median step fraction, final regret and sampled regret:', ...text].join('\n'));
   const load = `${loadAtStart.map((x) => x.toFixed(1)).join(' ')} at the start, ${loadAtEnd.map((x) => x.toFixed(1)).join(' ')} at the end`;
-  const correlations = Object.fromEntries(families.map((f) => [f, rankCorrelations(f)]));
+  const ranks = Object.fromEntries(families.map((f) => [f, rankCorrelations(f)]));
+  const correlations = Object.fromEntries(families.map((f) => [f, ranks[f]!.all]));
+  const bestQuarterCorrelations = Object.fromEntries(families.map((f) => [f, ranks[f]!.bestQuarter]));
 
   const fashion = fashionTable === undefined ? undefined : {
     configs: fashionTable.configs, epochs: fashionTable.epochs, command: fashionTable.command, date: fashionTable.date, data: fashionTable.data,
@@ -170,21 +196,26 @@ export async function run(args: string[]): Promise<void> {
     seeds: Array.from({ length: seeds }, (_, s) => s),
     families,
     rankCorrelations: correlations,
+    bestQuarterRankCorrelations: bestQuarterCorrelations,
     ...(fashion === undefined ? {} : { fashionTable: fashion }),
     path: 'Study ask/report/tell; after every report the pruner from the registry is asked about the trial with the whole history (the call trialsToPrune makes inside decide)',
     summary: rows,
     ours: {
-      sampler: 'tpe',
+      sampler: 'tpe (random on the -random rows)',
       pruners: Object.fromEntries(families.map((f) => [f, oursFor(f)])),
       diagnostics: Object.fromEntries(families.map((f) => [f, diagnosticsFor(f)])),
       seconds: oursSeconds,
-      runs: ours,
+      runs: withoutProgress(ours),
     },
-    optuna: Object.fromEntries(families.map((f, i) => [f, { ...optuna[i], versions: venv.versions }])),
+    optuna: Object.fromEntries(families.map((f, i) => [f, {
+      ...optuna[i],
+      results: Object.fromEntries(Object.entries(optuna[i]!.results).map(([p, r]) => [p, { ...r, runs: r.runs.map(({ progress: _, ...run }) => run) }])),
+      versions: venv.versions,
+    }])),
   });
   const first = optuna[0]!;
   writeBenchmarkSection('pruners', renderSection({
-    rows, families, rankCorrelations: correlations,
+    rows, families, rankCorrelations: correlations, bestQuarterCorrelations,
     optuna: { version: first.optuna, python: first.python, pruners: Object.fromEntries(families.map((f, i) => [f, optuna[i]!.pruners])) },
     args, line, seeds, trials, standard, defaultSeeds: SEEDS, load, reusedOptuna, ...(fashion === undefined ? {} : { fashion }),
   }));

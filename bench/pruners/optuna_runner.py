@@ -2,14 +2,16 @@
 curves — the synthetic ones of bench/pruners/curves.py (`--family crossing` or `ranked`, 100 steps)
 or the recorded Fashion-MNIST ones of fashion.py (`--family fashion`, 27 epochs) — with no pruner
 and with MedianPruner, SuccessiveHalvingPruner and HyperbandPruner, their resources set per family
-as bench/pruners/families.ts sets ours (`FAMILIES` below must match it). Each trial reports its
+as bench/pruners/families.ts sets ours; and RandomSampler(seed=s) with no pruner and with
+SuccessiveHalvingPruner (`none-random`, `asha-random`) (`FAMILIES` below must match it). Each trial reports its
 loss at every step 1..max and stops when `trial.should_prune()` says so, as a training loop would:
 
     python bench/pruners/optuna_runner.py --family crossing --trials 200 --seeds 0-19 --out /tmp/pruners.json
 
 Writes, per pruner and seed, the steps trained, the final regret (best completed trial's loss at
 the last step minus the family's lower bound) and the sampled regret (the same for the best proposed
-configuration, pruned ones included, had it trained to the end); on fashion also how many distinct
+configuration, pruned ones included, had it trained to the end), the progress (the steps trained
+each time a completed trial lowered the regret, and the regret then); on fashion also how many distinct
 curves the study's trials replayed (`curves`) and how many distinct recorded configurations were
 nearest to them (`cells`: what the nearest-cell replay before 2026-11-25 would have replayed them from).
 """
@@ -44,16 +46,21 @@ FAMILIES = {
 
 
 def pruner_specs(family):
-    """Per pruner: (description, constructor) with the family's resources."""
+    """Per row: (description, pruner constructor, sampler constructor of the seed) with the family's resources."""
     f = FAMILIES[family]
     a_min, a_eta = f["asha"]
     h_min, h_eta = f["hyperband"]
     m = f["max_steps"]
+    tpe = lambda seed: optuna.samplers.TPESampler(seed=seed)  # noqa: E731
+    random = lambda seed: optuna.samplers.RandomSampler(seed=seed)  # noqa: E731
+    asha = f"SuccessiveHalvingPruner(min_resource={a_min}, reduction_factor={a_eta})"
     return {
-        "none": ("NopPruner()", lambda: optuna.pruners.NopPruner()),
-        "median": ("MedianPruner(n_startup_trials=5, n_warmup_steps=0)", lambda: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0)),
-        "asha": (f"SuccessiveHalvingPruner(min_resource={a_min}, reduction_factor={a_eta})", lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=a_min, reduction_factor=a_eta)),
-        "hyperband": (f"HyperbandPruner(min_resource={h_min}, max_resource={m}, reduction_factor={h_eta})", lambda: optuna.pruners.HyperbandPruner(min_resource=h_min, max_resource=m, reduction_factor=h_eta)),
+        "none": ("NopPruner()", lambda: optuna.pruners.NopPruner(), tpe),
+        "median": ("MedianPruner(n_startup_trials=5, n_warmup_steps=0)", lambda: optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=0), tpe),
+        "asha": (asha, lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=a_min, reduction_factor=a_eta), tpe),
+        "hyperband": (f"HyperbandPruner(min_resource={h_min}, max_resource={m}, reduction_factor={h_eta})", lambda: optuna.pruners.HyperbandPruner(min_resource=h_min, max_resource=m, reduction_factor=h_eta), tpe),
+        "none-random": ("RandomSampler(seed=s), NopPruner()", lambda: optuna.pruners.NopPruner(), random),
+        "asha-random": (f"RandomSampler(seed=s), {asha}", lambda: optuna.pruners.SuccessiveHalvingPruner(min_resource=a_min, reduction_factor=a_eta), random),
     }
 
 
@@ -64,13 +71,15 @@ def run_one(pruner, seed, trials, family):
     lower_bound = f["lower_bound"]()
     # A fixed study name: HyperbandPruner assigns trials to brackets by a hash of the study name and
     # the trial number, and the default name is a random UUID, which made its rows differ run to run.
+    _, make_pruner, make_sampler = pruner_specs(family)[pruner]
     study = optuna.create_study(
         study_name=f"pruners-{family}-{pruner}-{seed}", direction="minimize",
-        sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner_specs(family)[pruner][1](),
+        sampler=make_sampler(seed), pruner=make_pruner(),
     )
     steps = 0
     best = float("inf")
     best_sampled = float("inf")
+    progress = []
     cells = set()
     curves = set()
     for _ in range(trials):
@@ -92,8 +101,10 @@ def run_one(pruner, seed, trials, family):
             study.tell(trial, state=optuna.trial.TrialState.PRUNED)
         else:
             study.tell(trial, value)
+            if value < best:
+                progress.append([steps, value - lower_bound])
             best = min(best, value)
-    out = {"steps": steps, "regret": best - lower_bound, "sampledRegret": best_sampled - lower_bound}
+    out = {"steps": steps, "regret": best - lower_bound, "sampledRegret": best_sampled - lower_bound, "progress": progress}
     if family == "fashion":
         out["cells"] = len(cells)
         out["curves"] = len(curves)
@@ -105,7 +116,7 @@ def main():
     ap.add_argument("--family", default="crossing", choices=sorted(FAMILIES))
     ap.add_argument("--trials", type=int, default=200)
     ap.add_argument("--seeds", default="0-19")
-    ap.add_argument("--pruners", default="none,median,asha,hyperband")
+    ap.add_argument("--pruners", default="none,median,asha,hyperband,none-random,asha-random")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     seeds = parse_seeds(args.seeds)
@@ -115,7 +126,7 @@ def main():
         runs = [run_one(pruner, s, args.trials, args.family) for s in seeds]
         seconds = time.perf_counter() - started
         results[pruner] = {"runs": runs, "seconds": seconds}
-        print(f"optuna {args.family:8} {pruner:9} {len(seeds)} seeds ({seconds:.1f} s)", file=sys.stderr, flush=True)
+        print(f"optuna {args.family:8} {pruner:11} {len(seeds)} seeds ({seconds:.1f} s)", file=sys.stderr, flush=True)
     out = {
         "optuna": optuna.__version__,
         "python": sys.version.split()[0],

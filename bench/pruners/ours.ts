@@ -10,7 +10,11 @@
  * sampler proposed, had it trained to the end (the curves are known in closed form, or recorded). The gap
  * between the two is what the pruner threw away (the best proposal stopped at a rung); the gap
  * between `sampledRegret` and the unpruned study's regret is what the sampler lost by learning
- * from pruned trials. The `asha-told-final` diagnostic row runs ASHA but tells the sampler every
+ * from pruned trials. Each run also records its `progress` (the steps trained when the best
+ * completed regret fell, and to what), from which the report reads a study's regret at any step
+ * budget: an unpruned study's regret after as many steps as a pruned one used is the equal-compute
+ * comparison. The `-random` rows run the random sampler instead of TPE, the setting ASHA and
+ * Hyperband were designed and published with. The `asha-told-final` diagnostic row runs ASHA but tells the sampler every
  * pruned trial's final loss — impossible in practice — to measure the first gap alone; the
  * `asha-r<k>` rows move ASHA's first rung; the `-tpe-optuna` rows run TPE with `preset: 'optuna'`
  * (Optuna's kernel-width floor), to show how much of the difference from Optuna is the sampler's.
@@ -40,16 +44,21 @@ export interface Diagnostic {
   settings: Record<string, number>;
   toldFinal: boolean;
   tpe?: Record<string, string>;
+  /** The sampler when it is not TPE. */
+  sampler?: 'random';
 }
 
 /**
- * Diagnostic rows, ours only: `asha-told-final` is the benchmark's ASHA whose pruned trials the
+ * Rows besides the pruners: `none-random` and `asha-random` (both sides) are unpruned and ASHA
+ * studies with the random sampler. Diagnostic rows, ours only: `asha-told-final` is the benchmark's ASHA whose pruned trials the
  * sampler sees with their final loss; `asha-r<k>` is ASHA with its first rung at step k (the
  * family's η), to show what moving the first rung buys and costs.
  */
 export function diagnosticsFor(family: Family): Record<string, Diagnostic> {
   const asha = oursFor(family).asha!;
   return {
+    'none-random': { rule: 'none', settings: {}, toldFinal: false, sampler: 'random' },
+    'asha-random': { rule: 'asha', settings: asha, toldFinal: false, sampler: 'random' },
     'asha-told-final': { rule: 'asha', settings: asha, toldFinal: true },
     'none-tpe-optuna': { rule: 'none', settings: {}, toldFinal: false, tpe: { preset: 'optuna' } },
     'asha-tpe-optuna': { rule: 'asha', settings: asha, toldFinal: false, tpe: { preset: 'optuna' } },
@@ -70,6 +79,8 @@ export interface PrunedRun {
   /** Best final loss of every proposed configuration, pruned ones included, minus the lower bound. */
   sampledRegret: number;
   pruned: number;
+  /** [steps trained so far, regret] each time a completed trial lowered the regret, in order. */
+  progress: Array<[number, number]>;
   /**
    * fashion only: how many distinct recorded configurations were nearest to the study's trials
    * (what the nearest-cell replay before 2026-11-25 would have replayed them from).
@@ -84,12 +95,13 @@ export function runPruned(pruner: string, seed: number, trials: number, family: 
   const lowerBound = FAMILIES[family].lowerBound();
   const diagnostic = diagnosticsFor(family)[pruner];
   const toldFinal = diagnostic?.toldFinal ?? false;
-  const study = new Study({ objective: { metric: 'loss', goal: 'minimize' }, parameters: CURVE_PARAMETERS, algorithm: { name: 'tpe', seed, ...(diagnostic?.tpe === undefined ? {} : { settings: diagnostic.tpe }) } });
+  const study = new Study({ objective: { metric: 'loss', goal: 'minimize' }, parameters: CURVE_PARAMETERS, algorithm: { name: diagnostic?.sampler ?? 'tpe', seed, ...(diagnostic?.tpe === undefined ? {} : { settings: diagnostic.tpe }) } });
   const policy = diagnostic !== undefined ? createPruner(diagnostic.rule, diagnostic.settings) : createPruner(pruner, oursFor(family)[pruner] ?? {});
   let steps = 0;
   let best = Infinity;
   let bestSampled = Infinity;
   let pruned = 0;
+  const progress: Array<[number, number]> = [];
   const cells = new Set<number>();
   const curves = new Set<string>();
   for (let t = 0; t < trials; t++) {
@@ -118,8 +130,9 @@ export function runPruned(pruner: string, seed: number, trials: number, family: 
       pruned++;
     } else {
       study.tell(index, final);
+      if (final < best) progress.push([steps, final - lowerBound]);
       best = Math.min(best, final);
     }
   }
-  return { steps, regret: best - lowerBound, sampledRegret: bestSampled - lowerBound, pruned, ...(family === 'fashion' ? { cells: cells.size, curves: curves.size } : {}) };
+  return { steps, regret: best - lowerBound, sampledRegret: bestSampled - lowerBound, pruned, progress, ...(family === 'fashion' ? { cells: cells.size, curves: curves.size } : {}) };
 }

@@ -24,6 +24,12 @@ export interface Row {
   regret: Spread;
   /** Regret of the best proposed configuration had it trained to the end (pruned ones included). */
   sampledRegret: Spread;
+  /**
+   * The same runs against the side's unpruned runs with the same sampler (`unprunedRowOf`), seed by
+   * seed, at equal compute: the unpruned study's regret after as many steps as this run trained,
+   * and on how many seeds this run's regret was lower.
+   */
+  equalCompute?: { unprunedRegret: Spread; lower: number; seeds: number; unprunedPerSeed: number[] };
   /** fashion only: median number of distinct recorded configurations nearest to a study's trials. */
   cells?: number;
   /** fashion only: median number of distinct curves a study's trials replayed. */
@@ -34,14 +40,44 @@ export interface Run {
   steps: number;
   regret: number;
   sampledRegret: number;
+  /** [steps trained so far, regret] each time a completed trial lowered the regret (absent in results from before 2026-11-26). */
+  progress?: Array<[number, number]>;
   cells?: number;
   curves?: number;
 }
 
+/** The unpruned row a row is judged against: the same sampler and settings, no pruner. */
+export function unprunedRowOf(pruner: string): string {
+  if (pruner.endsWith('-random')) return 'none-random';
+  if (pruner.endsWith('-tpe-optuna')) return 'none-tpe-optuna';
+  return 'none';
+}
+
+/** A study's regret once it had trained `steps` steps: Infinity before its first completed trial. */
+export function regretAfter(progress: ReadonlyArray<readonly [number, number]>, steps: number): number {
+  let regret = Infinity;
+  for (const [at, r] of progress) {
+    if (at > steps) break;
+    regret = r;
+  }
+  return regret;
+}
+
+function equalComputeOf(runs: readonly Run[], unpruned: readonly Run[]): Row['equalCompute'] {
+  if (runs.length !== unpruned.length || runs.length === 0 || [...runs, ...unpruned].some((r) => r.progress === undefined)) return undefined;
+  const theirs = runs.map((r, i) => regretAfter(unpruned[i]!.progress!, r.steps));
+  return { unprunedRegret: spread(theirs), lower: runs.filter((r, i) => r.regret < theirs[i]!).length, seeds: runs.length, unprunedPerSeed: theirs };
+}
+
 const spread = (xs: number[]): Spread => ({ median: median(xs), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75) });
 
-export function rowOf(family: Family, pruner: string, side: Row['side'], runs: readonly Run[], trials: number): Row {
+/**
+ * One row's medians; `unpruned`, the same side's runs of `unprunedRowOf(pruner)` seed by seed, adds
+ * the equal-compute comparison.
+ */
+export function rowOf(family: Family, pruner: string, side: Row['side'], runs: readonly Run[], trials: number, unpruned?: readonly Run[]): Row {
   const maxSteps = FAMILIES[family].maxSteps;
+  const equalCompute = unpruned === undefined || pruner === unprunedRowOf(pruner) ? undefined : equalComputeOf(runs, unpruned);
   return {
     family,
     pruner,
@@ -49,6 +85,7 @@ export function rowOf(family: Family, pruner: string, side: Row['side'], runs: r
     stepFraction: spread(runs.map((r) => r.steps / (trials * maxSteps))),
     regret: spread(runs.map((r) => Math.max(0, r.regret))),
     sampledRegret: spread(runs.map((r) => Math.max(0, r.sampledRegret))),
+    ...(equalCompute === undefined ? {} : { equalCompute }),
     ...(runs.every((r) => r.cells !== undefined) && runs.length > 0 ? { cells: median(runs.map((r) => r.cells!)) } : {}),
     ...(runs.every((r) => r.curves !== undefined) && runs.length > 0 ? { curves: median(runs.map((r) => r.curves!)) } : {}),
   };
@@ -72,6 +109,8 @@ export interface SectionInput {
   families: readonly Family[];
   /** Spearman correlation of the loss at each of ASHA's rungs with the final loss, per family. */
   rankCorrelations: Record<string, Record<number, number>>;
+  /** The same over the best quarter of those configurations by final loss. */
+  bestQuarterCorrelations: Record<string, Record<number, number>>;
   /** Optuna's version and, per family, its pruners as constructed. */
   optuna: { version: string; python: string; pruners: Partial<Record<Family, Record<string, string>>> };
   args: string[];
@@ -102,6 +141,8 @@ function table(rows: readonly Row[], family: Family, optunaPruners: Record<strin
       const d = diagnostics[p];
       const label = d === undefined
         ? `${p} (${JSON.stringify(ours[p])}; Optuna \`${optunaPruners[p] ?? '—'}\`)`
+        : d.sampler !== undefined
+          ? `${p} (${d.rule} as above, ${d.sampler} sampler; Optuna \`${optunaPruners[p] ?? '—'}\`)`
         : d.toldFinal
           ? `${p} (diagnostic: asha as above, the sampler told each pruned trial's final loss)`
           : d.tpe !== undefined
@@ -111,6 +152,44 @@ function table(rows: readonly Row[], family: Family, optunaPruners: Record<strin
       return `| ${label} | ${f(a, (r) => r.stepFraction.median.toFixed(3))} | ${f(a, (r) => cell(r.regret))} | ${f(a, (r) => cell(r.sampledRegret))} | ${f(b, (r) => r.stepFraction.median.toFixed(3))} | ${f(b, (r) => cell(r.regret))} | ${f(b, (r) => cell(r.sampledRegret))} |`;
     }),
   ].join('\n');
+}
+
+/**
+ * The rows that prune, against the unpruned study with the same sampler stopped at the same
+ * number of steps: what a user with a fixed compute budget gains or loses by turning pruning on.
+ */
+function equalComputeTable(rows: readonly Row[], family: Family): string {
+  const names = rowNamesFor(family).filter((p) => p !== unprunedRowOf(p));
+  const side = (r: Row | undefined) => {
+    const e = r?.equalCompute;
+    return r === undefined || e === undefined ? ['—', '—', '—', '—'] : [r.stepFraction.median.toFixed(3), cell(r.regret), cell(e.unprunedRegret), `${e.lower} of ${e.seeds}`];
+  };
+  const body = names
+    .map((p) => [p, findRow(rows, family, p, 'ours'), findRow(rows, family, p, 'optuna')] as const)
+    .filter(([, a, b]) => a?.equalCompute !== undefined || b?.equalCompute !== undefined)
+    .map(([p, a, b]) => `| ${p} (against ${unprunedRowOf(p)}) | ${[...side(a), ...side(b)].join(' | ')} |`);
+  if (body.length === 0) return '';
+  return [
+    '| pruner | ours: step fraction | ours: regret | ours: unpruned at the same steps | ours: lower regret on | Optuna: step fraction | Optuna: regret | Optuna: unpruned at the same steps | Optuna: lower regret on |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...body,
+  ].join('\n');
+}
+
+/** The equal-compute reading of ASHA with TPE and with the random sampler, in numbers from the rows. */
+function equalComputeReading(rows: readonly Row[], family: Family): string {
+  const says = (pruner: string) => {
+    const parts = (['ours', 'optuna'] as const).flatMap((side) => {
+      const e = findRow(rows, family, pruner, side)?.equalCompute;
+      return e === undefined ? [] : [`${e.lower} of ${e.seeds} seeds (${side === 'ours' ? 'ours' : 'Optuna\'s'})`];
+    });
+    return parts.length === 0 ? undefined : parts.join(' and ');
+  };
+  const tpe = says('asha');
+  const random = says('asha-random');
+  if (tpe === undefined && random === undefined) return '';
+  return `At equal compute (the unpruned study with the same sampler, stopped after as many steps as the pruned one trained), ASHA has the lower regret` +
+    `${tpe === undefined ? '' : ` with TPE on ${tpe}`}${tpe !== undefined && random !== undefined ? ';' : ''}${random === undefined ? '' : ` with the random sampler on ${random}`}.`;
 }
 
 /** Where ASHA's regret goes in one family, in numbers from the rows. */
@@ -140,7 +219,7 @@ function reading(rows: readonly Row[], family: Family): string {
 function againstGoal(rows: readonly Row[], families: readonly Family[]): string {
   const meets = (family: Family, pruner: string, side: Row['side']) => {
     const r = findRow(rows, family, pruner, side);
-    const none = findRow(rows, family, pruner.endsWith('-tpe-optuna') ? 'none-tpe-optuna' : 'none', side);
+    const none = findRow(rows, family, unprunedRowOf(pruner), side);
     return r !== undefined && none !== undefined && r.stepFraction.median <= 0.16 && r.regret.median <= none.regret.median;
   };
   const names = (f: Family) => rowNamesFor(f).filter((p) => !p.startsWith('none'));
@@ -190,7 +269,7 @@ One step is one epoch: ${s.trials} × ${f.maxSteps} epochs per study, ASHA from 
 (rungs ${f.rungs.join(', ')}) and Hyperband from ${f.hyperband.minResource} to ${f.maxSteps} with η = ${f.hyperband.reductionFactor}, on both sides. Regret is against the
 table's best epoch-${f.maxSteps} loss, ${fmt(t.lowerBound)}: a weighted mean never goes below its neighbours' smallest loss, so this bounds every replayed
 final loss, and only the best recorded point itself reaches it. Spearman correlation of the loss at ASHA's rungs with the
-final loss over the ${t.configs} recorded configurations: ${correlationText(s.rankCorrelations.fashion)}. The surrogate smooths: between recorded points
+final loss over the ${t.configs} recorded configurations: ${correlationText(s.rankCorrelations.fashion)}; over the best quarter of them by final loss: ${correlationText(s.bestQuarterCorrelations.fashion)}. The surrogate smooths: between recorded points
 a curve is a blend of ${FASHION_NEIGHBOURS} real ones (one run and one seed each), with their noise averaged down, so small regrets say how close a sampler got to the best
 recorded point rather than to a real optimum; see fashion.ts.
 ${curvesText(s.rows, t.configs, s.trials)}`;
@@ -200,13 +279,17 @@ export function renderSection(s: SectionInput): string {
   const m = machineInfo();
   const shrunk = s.standard ? '' : ` **Reduced run**: ${s.seeds} seeds instead of ${s.defaultSeeds} (the shared 2-core machine could not fit the full run in the time available).`;
   const synthetic = s.families.filter((f) => f !== 'fashion');
-  const corr = synthetic.map((f) => `${f}: ${correlationText(s.rankCorrelations[f])}`).join('; ');
-  const tables = s.families.map((f) => `### ${f} curves\n\n${table(s.rows, f, s.optuna.pruners[f] ?? {})}\n\n${reading(s.rows, f)}`).join('\n\n');
+  const corr = synthetic.map((f) => `${f}: ${correlationText(s.rankCorrelations[f])} (best quarter by final loss: ${correlationText(s.bestQuarterCorrelations[f])})`).join('; ');
+  const tables = s.families.map((f) => {
+    const equal = equalComputeTable(s.rows, f);
+    const atEqualCompute = equal === '' ? '' : `\n\nAt equal compute:\n\n${equal}\n\n${equalComputeReading(s.rows, f)}`;
+    return `### ${f} curves\n\n${table(s.rows, f, s.optuna.pruners[f] ?? {})}\n\n${reading(s.rows, f)}${atEqualCompute}`;
+  }).join('\n\n');
   const reused = s.reusedOptuna.length === 0 ? '' : `, its side on ${s.reusedOptuna.join(' and ')} taken from the cache of the previous run with the same seeds (\`--reuse-optuna\`)`;
   const fashionLast = s.families.includes('fashion') ? `\n${fashionLine(s.rows)}` : '';
   return `## Pruners: early stopping on synthetic and recorded learning curves
 
-\`${benchCommand('pruners', s.args)}\` — ${s.trials} trials × up to ${MAX_SYNTHETIC} steps (${FAMILIES.fashion.maxSteps} epochs on the fashion curves) × ${s.seeds} seeds per curve family, TPE (default settings, \`seed: s\`)
+\`${benchCommand('pruners', s.args)}\` — ${s.trials} trials × up to ${MAX_SYNTHETIC} steps (${FAMILIES.fashion.maxSteps} epochs on the fashion curves) × ${s.seeds} seeds per curve family, TPE (default settings, \`seed: s\`; the random sampler on the \`-random\` rows)
 on both sides, sequential, on ${m.cpus} × ${m.cpuModel} (${new Date().toISOString().slice(0, 10)}, load average ${s.load}); Optuna ${s.optuna.version} (Python ${s.optuna.python})${reused}.${shrunk}
 The synthetic curves (\`bench/pruners/curves.ts\`, the same formulas in \`curves.py\`, checked to agree) have a floor
 (the same in both families, so the same optimum and lower bound) and a convergence rate. In the
@@ -226,7 +309,11 @@ seeds. *Regret*: best final loss of the completed trials minus the lower bound (
 [quartiles]. *Sampled regret*: the same for the best configuration the sampler proposed, pruned
 ones included, had it trained to the end — regret above it was lost by stopping that
 configuration, regret between it and the unpruned study's was lost by the sampler learning from
-pruned trials. Pruning pays when the step fraction drops and the regret does not rise. The
+pruned trials. Pruning pays when the step fraction drops and the regret does not rise. *At equal
+compute*: each pruned study against the unpruned study with the same sampler and seed, stopped after as many steps as the pruned one
+trained (the first trials of a longer study are those of a shorter one: a sampler's proposal depends only on the trials before it) —
+the regret of each, median [quartiles], and on how many seeds the pruned study's was lower. The \`-random\` rows run the random
+sampler (Optuna's \`RandomSampler(seed=s)\`) instead of TPE, the setting ASHA and Hyperband were published with. The
 ASHA settings (first rung at step 2, η = 4, rungs at 2, 8, 32 on the synthetic curves) are the same on both sides.
 
 ${tables}

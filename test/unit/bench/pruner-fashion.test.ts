@@ -180,7 +180,7 @@ describe('the families\' resource settings', () => {
         none: {}, median: { startupTrials: 5, warmupSteps: 0 },
         asha: { minResource: 2, reductionFactor: 4, maxResource: 100 }, hyperband: { minResource: 1, maxResource: 100, reductionFactor: 3 },
       });
-      assert.deepEqual(Object.keys(diagnosticsFor(f)), ['asha-told-final', 'none-tpe-optuna', 'asha-tpe-optuna', 'asha-r1', 'asha-r4', 'asha-r8', 'asha-r16']);
+      assert.deepEqual(Object.keys(diagnosticsFor(f)), ['none-random', 'asha-random', 'asha-told-final', 'none-tpe-optuna', 'asha-tpe-optuna', 'asha-r1', 'asha-r4', 'asha-r8', 'asha-r16']);
       assert.deepEqual(FAMILIES[f].rungs, [2, 8, 32]);
     }
   });

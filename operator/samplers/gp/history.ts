@@ -23,6 +23,10 @@ export interface TrainingSet {
   readonly n: number;
   /** Every usable finished trial's loss (±Infinity clipped), in creation order, before the cap. */
   readonly losses: Float64Array;
+  /** The coordinates of those trials, row i for `losses[i]` (the trust region's restarts look past the cap). */
+  readonly coords: Float64Array;
+  /** For each of the `n` training rows, the index into `losses` of its trial. */
+  readonly rows: readonly number[];
   /** Pending trials' coordinates, `p` rows. */
   readonly pending: Float64Array;
   readonly p: number;
@@ -101,6 +105,8 @@ export function buildTrainingSet(history: readonly TrialRecord[], encoding: GpEn
     y: standardize(warpLosses(Float64Array.from(kept, (i) => losses[i] as number), warp)),
     n: kept.length,
     losses,
+    coords: pickRows(rows, rows.map((_, i) => i), d),
+    rows: kept,
     pending: pickRows(pendingKept, pendingKept.map((_, i) => i), d),
     p: pendingKept.length,
   };

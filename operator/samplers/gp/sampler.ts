@@ -24,7 +24,9 @@
  *    searches — L-BFGS on continuous coordinates, exhaustive or neighbour moves on discrete ones —
  *    from the best candidates and the best trial. With `trustRegion` (the default) the candidates
  *    and the continuous search stay in a box around the best trial whose side is replayed from
- *    the history's runs of improvements and failures (trust-region.ts, after TuRBO).
+ *    the history's runs of improvements and failures; once it has shrunk away, a new local run
+ *    starts around a trial far from the earlier ones, with EI over its own best (trust-region.ts,
+ *    after TuRBO).
  * 7. The winner is decoded; conditional parameters are drawn at random (encode.ts explains why).
  *    In an all-discrete space a repeat of a known configuration is replaced by the next-ranked
  *    point of step 6 (`avoidDuplicates`), and "exhausted" comes back once all are tried.
@@ -71,7 +73,7 @@ import { fitKernelParams } from './fit.js';
 import { GpPosterior } from './gp.js';
 import { buildTrainingSet, pickRows, selectTrials } from './history.js';
 import { type AcquisitionProblem, optimizeAcquisition } from './optimize-acqf.js';
-import { defaultTrustRegion, mapIntoBox, trustRegionBox, trustRegionSide } from './trust-region.js';
+import { defaultTrustRegion, LOCAL_RUN_RADIUS, localRunCentre, mapIntoBox, replayTrustRegion, trustRegionBox } from './trust-region.js';
 import { DEFAULT_GP_OPTIONS, type GpOptions } from './options.js';
 
 export class GpSampler implements Sampler {
@@ -121,22 +123,32 @@ export class GpSampler implements Sampler {
 
     let bestRow = 0;
     for (let i = 1; i < train.n; i++) if ((train.y[i] as number) > (train.y[bestRow] as number)) bestRow = i;
-    // The incumbent counts the believed values too: to the kriging believer a pending trial is an
-    // observation, so a point whose predicted value beats the best trial raises the bar. Without
-    // this, EI at a promising pending point stays ≈ its predicted gain and parallel suggestions
-    // pile up there.
+    let centreX = train.x.slice(bestRow * d, bestRow * d + d);
     let best = train.y[bestRow] as number;
-    for (let i = train.n; i < gp.n; i++) best = Math.max(best, gp.y[i] as number);
-    const bestX = train.x.slice(bestRow * d, bestRow * d + d);
 
     const lengthscales = params.invSqLengthscales.map((v) => 1 / Math.sqrt(v));
     let box: { lower: Float64Array; upper: Float64Array } | undefined;
     if (o.trustRegion) {
       // Replayed from every finished trial, not only the capped training set: the side depends
       // on the whole sequence of improvements and failures.
-      const side = trustRegionSide(train.losses, o.startupTrials, defaultTrustRegion(d));
-      box = trustRegionBox(bestX, lengthscales, side, enc.dims.map((dim) => dim.kind !== 'categorical'));
+      const restricted = enc.dims.map((dim) => dim.kind !== 'categorical');
+      const { side, restarts } = replayTrustRegion(train.losses, o.startupTrials, defaultTrustRegion(d));
+      if (restarts.length > 0) {
+        const centre = localRunCentre(train.losses, train.coords, d, restarts, lengthscales, restricted, LOCAL_RUN_RADIUS);
+        centreX = train.coords.slice(centre * d, centre * d + d);
+        // Expected improvement over the local run's best, so that the run descends its basin; a
+        // centre outside the capped training set (an old start, before the run's first trial)
+        // keeps the global incumbent.
+        const row = train.rows.indexOf(centre);
+        if (row >= 0) best = train.y[row] as number;
+      }
+      box = trustRegionBox(centreX, lengthscales, side, restricted);
     }
+    // The incumbent counts the believed values too: to the kriging believer a pending trial is an
+    // observation, so a point whose predicted value beats the best trial raises the bar. Without
+    // this, EI at a promising pending point stays ≈ its predicted gain and parallel suggestions
+    // pile up there.
+    for (let i = train.n; i < gp.n; i++) best = Math.max(best, gp.y[i] as number);
     const gradMean = new Float64Array(d);
     const gradVar = new Float64Array(d);
     const problem: AcquisitionProblem = {
@@ -168,7 +180,7 @@ export class GpSampler implements Sampler {
     const points = optimizeAcquisition(problem, {
       candidates,
       count,
-      warmStarts: bestX,
+      warmStarts: centreX,
       warmStartCount: 1,
       localSearches: o.localSearches,
       rng: ctx.rng.derive('gp-roulette'),

@@ -1,16 +1,26 @@
 /**
  * A trust region for the acquisition search, after TuRBO (Eriksson et al., "Scalable Global
  * Optimization via Local Bayesian Optimization", NeurIPS 2019): a box around the best trial whose
- * side grows after a run of improvements and halves after a run of failures.
+ * side grows after a run of improvements and halves after a run of failures; when it has shrunk
+ * away, a new local run starts elsewhere.
  *
- * Why: once the GP has found a basin it cannot resolve (the lattice of local minima of Ackley, any
- * objective rougher than its lengthscales), expected improvement near the incumbent is tiny and the
- * search spends its trials where the variance is largest — the faces and corners of the cube —
- * and never comes back. A shrinking box keeps proposing around the incumbent at finer and finer
- * scales, which is what finds the better points there; a run of successes widens it again.
+ * Why a box: once the GP has found a basin it cannot resolve (the lattice of local minima of
+ * Ackley, any objective rougher than its lengthscales), expected improvement near the incumbent
+ * is tiny and the search spends its trials where the variance is largest — the faces and corners
+ * of the cube — and never comes back. A shrinking box keeps proposing around the incumbent at
+ * finer and finer scales, which is what finds the better points there; a run of successes widens
+ * it again.
  *
- * Stateless: the side is replayed from the finished trials' losses in creation order, so the same
- * history gives the same box (also after an operator restart).
+ * Why restart elsewhere: a box that shrank below `min` has converged on a minimum, maybe a local
+ * one (7 of 20 Hartmann-6 seeds sat in its second basin when restarts re-centred on the same
+ * trial). As in TuRBO, a restart begins a new local run: its box is centred on the best trial
+ * that is far from every earlier run's centre and best (`localRunCentre`), it counts
+ * improvements against its own best, and the sampler measures expected improvement against that
+ * local best — so the run descends its own basin instead of exploring it for a value that beats
+ * the global incumbent. Unlike TuRBO, the GP keeps every trial: one model, local searches.
+ *
+ * Stateless: the side and the restarts are replayed from the finished trials' losses in creation
+ * order, so the same history gives the same box (also after an operator restart).
  */
 
 export interface TrustRegionOptions {
@@ -31,17 +41,34 @@ export function defaultTrustRegion(d: number): TrustRegionOptions {
 }
 
 /**
- * The side after `losses` (finished trials in creation order; the first `startup` only set the
- * best). An improvement is a loss below best − 10⁻³·|best| (TuRBO's rule).
+ * How far (in lengthscales) a new local run's start must be from where earlier runs went: at 2,
+ * the Matérn-5/2 correlation is 0.14 — the model treats the two points as nearly unrelated.
  */
-export function trustRegionSide(losses: ArrayLike<number>, startup: number, o: TrustRegionOptions): number {
+export const LOCAL_RUN_RADIUS = 2;
+
+export interface TrustRegionReplay {
+  /** The side now. */
+  readonly side: number;
+  /** Indices into the losses of the trials at which the region restarted, in order. */
+  readonly restarts: readonly number[];
+}
+
+/**
+ * The side and the restarts after `losses` (finished trials in creation order; the first
+ * `startup`, and the first trial after each restart, only set the best). An improvement is a loss below best − 10⁻³·|best| (TuRBO's rule),
+ * where best is the current local run's: the best since the last restart (before the first, the
+ * best of all trials).
+ */
+export function replayTrustRegion(losses: ArrayLike<number>, startup: number, o: TrustRegionOptions): TrustRegionReplay {
   let side = o.initial;
   let best = Number.POSITIVE_INFINITY;
   let up = 0;
   let down = 0;
+  const restarts: number[] = [];
   for (let i = 0; i < losses.length; i++) {
     const v = losses[i] as number;
-    if (i >= startup) {
+    // A trial is judged against an existing best: the first one of a run only sets it.
+    if (i >= startup && best < Number.POSITIVE_INFINITY) {
       if (v < best - 1e-3 * Math.abs(best)) {
         up++;
         down = 0;
@@ -56,11 +83,67 @@ export function trustRegionSide(losses: ArrayLike<number>, startup: number, o: T
         side /= 2;
         down = 0;
       }
-      if (side < o.min) side = o.initial;
+      if (side < o.min) {
+        // A new local run: its own best starts with its first trial.
+        side = o.initial;
+        restarts.push(i);
+        best = Number.POSITIVE_INFINITY;
+        continue;
+      }
     }
     if (v < best) best = v;
   }
-  return side;
+  return { side, restarts };
+}
+
+/**
+ * The centre of the current local run, as an index into `losses` (whose coordinates are the rows
+ * of `coords`, `d` per row): before any restart, the best trial. At each restart, the new run's
+ * start is the best trial so far that lies farther than `radius` lengthscales (Euclidean, over the
+ * `restricted` coordinates, in units of each coordinate's lengthscale) from every point the
+ * earlier runs centred on or reached: the best trial at each restart, each earlier run's start and
+ * its best. The centre is then the better of the start and the best trial since the restart. When
+ * no trial is that far, the runs stop moving and the centre is the best trial of all.
+ */
+export function localRunCentre(
+  losses: ArrayLike<number>,
+  coords: Float64Array,
+  d: number,
+  restarts: readonly number[],
+  lengthscales: Float64Array,
+  restricted: readonly boolean[],
+  radius: number,
+): number {
+  const row = (i: number) => coords.subarray(i * d, i * d + d);
+  const bestIn = (from: number, to: number, ok: (i: number) => boolean = () => true): number => {
+    let b = -1;
+    for (let i = from; i <= to; i++) if (ok(i) && (b < 0 || (losses[i] as number) < (losses[b] as number))) b = i;
+    return b;
+  };
+  const visited: Float64Array[] = [];
+  const far = (i: number) =>
+    visited.every((v) => {
+      const x = row(i);
+      let r2 = 0;
+      for (let j = 0; j < d; j++) if (restricted[j]) r2 += (((x[j] as number) - (v[j] as number)) / (lengthscales[j] as number)) ** 2;
+      return r2 > radius * radius;
+    });
+  const all = bestIn(0, losses.length - 1);
+  let start = -1;
+  for (let k = 0; k < restarts.length; k++) {
+    const at = restarts[k] as number;
+    if (start >= 0) {
+      visited.push(row(start));
+      const reached = bestIn((restarts[k - 1] as number) + 1, at);
+      if (reached >= 0) visited.push(row(reached));
+    }
+    visited.push(row(bestIn(0, at)));
+    start = bestIn(0, at, far);
+    if (start < 0) return all;
+  }
+  if (start < 0) return all;
+  const since = bestIn((restarts[restarts.length - 1] as number) + 1, losses.length - 1);
+  return since >= 0 && (losses[since] as number) < (losses[start] as number) ? since : start;
 }
 
 /**

@@ -1,12 +1,13 @@
 /**
  * The GP's trust region: the side replayed from a history of improvements and failures (TuRBO's
- * rules), the box it spans, and that the sampler keeps its proposals inside it.
+ * rules), the restarts and where each new local run is centred, the box it spans, and that the
+ * sampler keeps its proposals inside it.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { GpSampler } from '../../../../operator/samplers/gp/index.js';
-import { defaultTrustRegion, mapIntoBox, trustRegionBox, trustRegionSide } from '../../../../operator/samplers/gp/trust-region.js';
+import { defaultTrustRegion, localRunCentre, mapIntoBox, replayTrustRegion, trustRegionBox } from '../../../../operator/samplers/gp/trust-region.js';
 import type { TrialRecord } from '../../../../operator/samplers/types.js';
 import { SearchSpace } from '../../../../operator/space/space.js';
 import { suggestAt } from '../helpers.js';
@@ -14,6 +15,7 @@ import { suggestAt } from '../helpers.js';
 const rules = { initial: 0.8, max: 1.6, min: 2 ** -7, successes: 3, failures: 4 };
 /** `k` losses that never improve on 0 (the start-up trial). */
 const flat = (k: number) => Array.from({ length: k }, () => 1);
+const trustRegionSide = (losses: number[], startup: number, o: typeof rules) => replayTrustRegion(losses, startup, o).side;
 
 describe('trust region side', () => {
   it('starts at the initial side and ignores the start-up trials', () => {
@@ -42,12 +44,52 @@ describe('trust region side', () => {
   it('restarts at the initial side once it would fall below the smallest', () => {
     // 0.8 halves 6 times to 0.0125, the 7th halving (0.00625 < 2⁻⁷) restarts.
     assert.equal(trustRegionSide([0, ...flat(24)], 1, rules), 0.0125);
-    assert.equal(trustRegionSide([0, ...flat(28)], 1, rules), 0.8);
+    assert.deepEqual(replayTrustRegion([0, ...flat(28)], 1, rules), { side: 0.8, restarts: [28] });
+  });
+
+  it('counts improvements after a restart against the new local run\'s own best', () => {
+    // After the restart at trial 28, the new run's first trial (5) sets its best; 4, 3, 2 are
+    // worse than the global best (0) but three improvements in a row for the run: the side doubles.
+    assert.deepEqual(replayTrustRegion([0, ...flat(28), 5, 4, 3], 1, rules), { side: 0.8, restarts: [28] });
+    assert.deepEqual(replayTrustRegion([0, ...flat(28), 5, 4, 3, 2], 1, rules), { side: 1.6, restarts: [28] });
+    // The same trials without a restart before them are failures.
+    assert.equal(trustRegionSide([0, 5, 4, 3], 1, rules), 0.8);
+    assert.equal(trustRegionSide([0, 5, 4, 3, 2], 1, rules), 0.4);
   });
 
   it('fails more slowly in more dimensions: max(4, d) failures per halving', () => {
     assert.equal(defaultTrustRegion(2).failures, 4);
     assert.equal(defaultTrustRegion(10).failures, 10);
+  });
+});
+
+describe('local run centre', () => {
+  // Five trials on a line (one coordinate, lengthscale 0.1): a radius of 2 lengthscales is 0.2.
+  const coords = Float64Array.of(0.1, 0.15, 0.5, 0.9, 0.55);
+  const one = Float64Array.of(0.1);
+  const centre = (losses: number[], restarts: number[], c = coords) => localRunCentre(losses, c, 1, restarts, one, [true], 2);
+
+  it('is the best trial before any restart', () => {
+    assert.equal(centre([3, 1, 2, 5, 4], []), 1);
+  });
+
+  it('moves at a restart to the best trial far from the incumbent, then follows the run\'s own best', () => {
+    // Restart at trial 3: the incumbent is trial 1 (x = 0.15); trial 0 (x = 0.1) is too close,
+    // trial 2 (x = 0.5, loss 2) is the best far one.
+    assert.equal(centre([1.5, 1, 2, 5], [3]), 2);
+    // Trial 4 (loss 1.8) is the new run's best and better than its start.
+    assert.equal(centre([1.5, 1, 2, 5, 1.8], [3]), 4);
+  });
+
+  it('avoids the earlier runs\' starts and bests at the next restart', () => {
+    // Second restart at trial 4: trials 1 (incumbent), 2 (the first run's start) and 4 (its best,
+    // x = 0.55) are visited; trial 3 (x = 0.9) is the only far one.
+    assert.equal(centre([1.5, 1, 2, 5, 1.8], [3, 4]), 3);
+  });
+
+  it('stays on the best trial when no trial is far enough', () => {
+    const near = Float64Array.of(0.1, 0.15, 0.2, 0.12);
+    assert.equal(centre([1.5, 1, 2, 5], [3], near), 1);
   });
 });
 

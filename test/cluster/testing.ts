@@ -115,9 +115,11 @@ export function nodeScriptPod(name: string, script: string, opts: { container?: 
 /**
  * Follows the pods of a namespace: resolves once listed, so nothing created afterwards is
  * missed; `stop()` ends the watch and returns every version seen, in order (each watch event's
- * type in `eventType`, so the last version before a deletion is there too).
+ * type in `eventType`, so the last version before a deletion is there too). `seen()` is what the
+ * watch delivered so far: wait on it, not on a GET, for an event the test asserts on — a GET can
+ * see a pod gone before the watch has delivered its DELETED event.
  */
-export async function recordPods(rest: Rest, ns: string): Promise<{ stop(): Promise<Obj[]> }> {
+export async function recordPods(rest: Rest, ns: string): Promise<{ seen(): readonly Obj[]; stop(): Promise<Obj[]> }> {
   const seen: Obj[] = [];
   const ac = new AbortController();
   const list = await rest.get(`/api/v1/namespaces/${ns}/pods`);
@@ -135,6 +137,7 @@ export async function recordPods(rest: Rest, ns: string): Promise<{ stop(): Prom
     }
   })();
   return {
+    seen: () => seen,
     async stop() {
       ac.abort();
       await loop;

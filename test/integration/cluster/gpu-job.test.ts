@@ -83,6 +83,8 @@ test('a Job asking for 1 GPU per pod with parallelism 4 runs at most 2 pods at o
     if (conds.some((x) => x.type === 'Failed' && x.status === 'True')) throw new Error(`Job failed: ${JSON.stringify(conds)}`);
     return conds.some((x) => x.type === 'Complete' && x.status === 'True') ? j : undefined;
   }, { timeoutMs: 180_000, intervalMs: 250 });
+  // The Job's status can be read before the watch has delivered the pods' last updates.
+  await waitFor('the watch saw every pod succeed', () => new Set(recorder.seen().filter((p) => p.status?.phase === 'Succeeded').map((p) => p.metadata.name)).size === 4);
   const history = await recorder.stop();
   assert.equal(job.status.succeeded, 4);
 

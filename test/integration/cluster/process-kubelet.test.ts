@@ -104,7 +104,8 @@ setInterval(() => {}, 1000); console.log('ready');`;
   const recorder = await recordPods(rest, ns);
   await rest.delete(`/api/v1/namespaces/${ns}/pods/polite`);
   await rest.delete(`/api/v1/namespaces/${ns}/pods/stubborn`);
-  await waitFor('both pods gone', async () => ((await rest.get(`/api/v1/namespaces/${ns}/pods`)).items as Obj[]).length === 0, { timeoutMs: 60_000 });
+  const deleted = (name: string) => recorder.seen().some((x) => x.metadata.name === name && x.eventType === 'DELETED');
+  await waitFor('both pods deleted', () => deleted('polite') && deleted('stubborn'), { timeoutMs: 60_000 });
   const history = await recorder.stop();
   const lastState = (name: string) =>
     history.filter((p) => p.metadata.name === name && p.status?.containerStatuses?.[0]?.state?.terminated).at(-1)!.status.containerStatuses[0].state.terminated;
@@ -115,7 +116,6 @@ setInterval(() => {}, 1000); console.log('ready');`;
   const s = lastState('stubborn');
   assert.equal(s.exitCode, 137);
   assert.equal(s.reason, 'Error'); // killed by the kubelet, not by memory
-  assert.ok(history.some((x) => x.metadata.name === 'stubborn' && x.eventType === 'DELETED'));
 });
 
 test('activeDeadlineSeconds stops the pod and fails it as DeadlineExceeded', async (t) => {

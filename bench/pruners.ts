@@ -100,12 +100,12 @@ function rankCorrelations(family: Family): { all: Record<number, number>; bestQu
 }
 
 /**
- * The runs as written to the results file: without their progress, which only the equal-compute
+ * A run as written to the results file: without its progress, which only the equal-compute
  * comparison reads (each row keeps its per-seed outcome in `equalCompute.unprunedPerSeed`) and
  * which would make the file several times larger.
  */
-function withoutProgress(runs: Record<string, Record<string, PrunedRun[]>>): Record<string, Record<string, Omit<PrunedRun, 'progress'>[]>> {
-  return Object.fromEntries(Object.entries(runs).map(([family, rows]) => [family, Object.fromEntries(Object.entries(rows).map(([p, rs]) => [p, rs.map(({ progress: _, ...run }) => run)]))]));
+function withoutProgress<R extends { progress?: unknown }>({ progress: _, ...run }: R): Omit<R, 'progress'> {
+  return run;
 }
 
 export async function run(args: string[]): Promise<void> {
@@ -205,11 +205,11 @@ export async function run(args: string[]): Promise<void> {
       pruners: Object.fromEntries(families.map((f) => [f, oursFor(f)])),
       diagnostics: Object.fromEntries(families.map((f) => [f, diagnosticsFor(f)])),
       seconds: oursSeconds,
-      runs: withoutProgress(ours),
+      runs: Object.fromEntries(Object.entries(ours).map(([family, byRow]) => [family, Object.fromEntries(Object.entries(byRow).map(([p, runs]) => [p, runs.map(withoutProgress)]))])),
     },
     optuna: Object.fromEntries(families.map((f, i) => [f, {
       ...optuna[i],
-      results: Object.fromEntries(Object.entries(optuna[i]!.results).map(([p, r]) => [p, { ...r, runs: r.runs.map(({ progress: _, ...run }) => run) }])),
+      results: Object.fromEntries(Object.entries(optuna[i]!.results).map(([p, r]) => [p, { ...r, runs: r.runs.map(withoutProgress) }])),
       versions: venv.versions,
     }])),
   });

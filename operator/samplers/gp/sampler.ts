@@ -22,11 +22,11 @@
  *    smooth far into the tail.
  * 6. Search (optimize-acqf.ts): `candidates` Sobol' points (candidates.ts), then `localSearches` local
  *    searches — L-BFGS on continuous coordinates, exhaustive or neighbour moves on discrete ones —
- *    from the best candidates and the best trial. With `trustRegion` (the default) the candidates
- *    and the continuous search stay in a box around the best trial whose side is replayed from
- *    the history's runs of improvements and failures; once it has shrunk away, a new local run
- *    starts around a trial far from the earlier ones, with EI over its own best (trust-region.ts,
- *    after TuRBO).
+ *    from the best candidates and the best trial (the box's centre, below). With `trustRegion`
+ *    (the default) the candidates and the continuous search stay in a box around the best trial
+ *    whose side is replayed from the history's runs of improvements and failures; once it has
+ *    shrunk away, a new local run starts around a trial far from the earlier ones, with EI over
+ *    its own best (trust-region.ts, after TuRBO).
  * 7. The winner is decoded; conditional parameters are drawn at random (encode.ts explains why).
  *    In an all-discrete space a repeat of a known configuration is replaced by the next-ranked
  *    point of step 6 (`avoidDuplicates`), and "exhausted" comes back once all are tried.

@@ -50,10 +50,10 @@
  *
  * **Cost.** It runs synchronously in the operator's process. Fit O(maxFitTrials³) per optimiser
  * step, posterior O(maxTrials³) once, then O(maxTrials²) per candidate: with the defaults a
- * suggestion at 500 finished trials takes a median of 42 ms with 6 parameters and 61 ms with 10
- * (slowest 75 ms) on one core of a 2-core development machine (strategies benchmark), independent of history
- * length past the caps. If that ever blocks the event loop for too
- * long (much larger caps), the next step is to run `suggest` in a worker thread — it is a pure
+ * suggestion at 500 finished trials takes a median of 43 ms with 6 parameters and 56 ms with 10
+ * (slowest 70 ms) on one core of a 2-core development machine (strategies benchmark,
+ * 2026-11-26), independent of history length past the caps. If that ever blocks the event loop
+ * for too long (much larger caps), the next step is to run `suggest` in a worker thread — it is a pure
  * function of (space, history, seed, index), so it moves without change.
  *
  * Randomness (Sobol' shift, roulette, conditional parameters, start-up) derives from

@@ -55,9 +55,9 @@ export interface TrustRegionReplay {
 
 /**
  * The side and the restarts after `losses` (finished trials in creation order; the first
- * `startup`, and the first trial after each restart, only set the best). An improvement is a loss below best − 10⁻³·|best| (TuRBO's rule),
- * where best is the current local run's: the best since the last restart (before the first, the
- * best of all trials).
+ * `startup`, and the first trial after each restart, only set the best). An improvement is a
+ * loss below best − 10⁻³·|best| (TuRBO's rule), where best is the current local run's: the best
+ * since the last restart (before the first, the best of all trials).
  */
 export function replayTrustRegion(losses: ArrayLike<number>, startup: number, o: TrustRegionOptions): TrustRegionReplay {
   let side = o.initial;
